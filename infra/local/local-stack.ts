@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { buildSnippet, SNIPPET_OUT } from '../../client-snippet/build';
+import type { FunctionName } from '../routes';
+import { demoSite } from './demo-site';
+import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
+import { createLocalServer, listen, type LambdaHttpHandler } from './server';
+import { resetRuntimeForTests } from '../../layers/core/src/runtime';
+
+export interface LocalStackOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Where dynalite keeps its data; in memory when undefined. */
+  readonly dataDir?: string;
+  /** Extra EDGEPRINT_* settings (they win over the process environment). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Honour X-Forwarded-For from a proxy in front of the local server. */
+  readonly trustProxy?: boolean;
+  /** Serve the demo site at `/` (npm start does; tests may too). */
+  readonly demo?: boolean;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+function localSecret(dataDir: string | undefined): string {
+  if (dataDir === undefined) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function loadHandlers(): Record<FunctionName, LambdaHttpHandler> {
+  // Required after the environment is set: these are the very modules Lambda runs.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    collect: require('../../functions/collect/handler').handler,
+    redirect: require('../../functions/redirect/handler').handler,
+    hits: require('../../functions/hits/handler').handler,
+    activity: require('../../functions/activity/handler').handler,
+    snippet: require('../../functions/snippet/handler').handler,
+  };
+}
+
+/**
+ * Starts the whole service in this process: embedded DynamoDB (or the endpoint in
+ * EDGEPRINT_DYNAMODB_ENDPOINT), the table, the snippet build and the HTTP server. One per process.
+ * @example const stack = await startLocalStack({ port: 0 }); … await stack.close()
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+  const externalEndpoint = options.env?.EDGEPRINT_DYNAMODB_ENDPOINT ?? process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
+  let dynamo: EmbeddedDynamo | undefined;
+  const dynamodbEndpoint = externalEndpoint ?? (dynamo = await startEmbeddedDynamo({ path: options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb') })).endpoint;
+  const tableName =
+    options.env?.EDGEPRINT_TABLE ??
+    (externalEndpoint === undefined ? 'edgeprint-local' : `edgeprint-test-${randomBytes(4).toString('hex')}`);
+  await ensureTable(dynamodbEndpoint, tableName, process.env.AWS_REGION);
+  if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
+  const env: Record<string, string> = {
+    EDGEPRINT_SECRET: process.env.EDGEPRINT_SECRET ?? localSecret(options.dataDir),
+    EDGEPRINT_SNIPPET_FILE: SNIPPET_OUT,
+    ...options.env,
+    EDGEPRINT_TABLE: tableName,
+    EDGEPRINT_DYNAMODB_ENDPOINT: dynamodbEndpoint,
+  };
+  Object.assign(process.env, env);
+  resetRuntimeForTests();
+  const server: Server = createLocalServer({
+    handlers: loadHandlers(),
+    trustProxy: options.trustProxy ?? process.env.EDGEPRINT_TRUST_PROXY === 'true',
+    pages: options.demo === false ? undefined : demoSite(),
+  });
+  server.keepAliveTimeout = 5000;
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    url,
+    dynamodbEndpoint,
+    tableName,
+    env,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dynamo?.close();
+    },
+  };
+}

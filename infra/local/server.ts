@@ -1,0 +1,102 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ROUTES, type FunctionName } from '../routes';
+import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event';
+
+export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A route the local server answers itself (the demo site), outside the API. */
+export type LocalPage = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+export interface LocalServerOptions {
+  readonly handlers: Record<FunctionName, LambdaHttpHandler>;
+  readonly trustProxy: boolean;
+  readonly pages?: LocalPage;
+  /** Bodies larger than this are cut off with 413 before any handler runs (API Gateway's limit is 10 MB). */
+  readonly maxRequestBytes?: number;
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 10000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/**
+ * The local stand-in for API Gateway: it only turns Node requests into payload-2.0 events and
+ * calls the real handler modules. No route logic lives here.
+ */
+export function createLocalServer(options: LocalServerOptions): Server {
+  const byPath = new Map<string, FunctionName>(ROUTES.map((route) => [route.path, route.functionName]));
+  const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
+  return createServer((request, response) => {
+    void (async () => {
+      try {
+        const path = new URL(request.url ?? '/', 'http://local').pathname;
+        const functionName = byPath.get(path);
+        if (functionName === undefined) {
+          if (options.pages?.(request, response) === true) return;
+          request.resume();
+          sendJson(response, 404, { error: { code: 'not_found', message: 'Not found' } });
+          return;
+        }
+        const body = await readBody(request, maxRequestBytes);
+        if (body === 'too-large') {
+          sendJson(response, 413, { error: { code: 'payload_too_large', message: 'Request body too large' } });
+          return;
+        }
+        const event = toApiGatewayEvent(request, body, { trustProxy: options.trustProxy, routeKey: `ANY ${path}` });
+        const result = await options.handlers[functionName](event, lambdaContext(functionName, event.requestContext.requestId));
+        writeApiGatewayResult(response, result, request.method === 'HEAD');
+      } catch (error) {
+        // Mirrors API Gateway's answer when an integration fails: generic, no details.
+        console.error(JSON.stringify({ level: 'ERROR', message: 'local integration failed', error: String(error) }));
+        if (!response.headersSent) sendJson(response, 500, { error: { code: 'internal_error', message: 'Internal error' } });
+        else response.destroy();
+      }
+    })();
+  });
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shownHost}:${address.port}`;
+}

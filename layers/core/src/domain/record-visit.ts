@@ -1,0 +1,81 @@
+import { ServiceUnavailableError } from '../errors';
+import type { FirstTouch } from './attribution';
+import type { EventStore, ViewGateInput, ViewKind, VisitRecord } from './records';
+
+export interface RecordVisitInput {
+  readonly record: VisitRecord;
+  /** Known without a read when the session id was minted for this request. */
+  readonly sessionIsNew: boolean;
+  readonly firstTouch: FirstTouch;
+  readonly debounceSeconds: number;
+  /** The (session, url) debounce gate; absent for records that are never debounced (custom events). */
+  readonly gate?: { readonly url: string; readonly kind: ViewKind; readonly countHit: boolean };
+}
+
+export type RecordVisitOutcome =
+  | { readonly recorded: true; readonly hitCounted: boolean; readonly hitCountFailed?: unknown }
+  | { readonly recorded: false; readonly reason: 'debounced' };
+
+/**
+ * Records one visit: debounce gate, then the record (as the session item when the session is new),
+ * then the unique-session hit counter.
+ *
+ * Write units: a repeat inside the window costs 1 (the failed conditional gate); a first view costs
+ * 3 (gate, record or session, counter); a later view outside the window costs 2. No transactions.
+ * Order matters for retries: the counter is bumped only after the gate said "first view" and the
+ * record is stored, so a retried request can never count twice. If the record cannot be stored the
+ * gate is reopened and the caller gets a retryable error. The one window where a count can be lost is
+ * a crash between the record and the counter: see docs/data-model.md.
+ * @example await recordVisit(store, { record, sessionIsNew: true, firstTouch, debounceSeconds: 10, gate: { url, kind: 'page', countHit: true } })
+ */
+export async function recordVisit(store: EventStore, input: RecordVisitInput): Promise<RecordVisitOutcome> {
+  const { record } = input;
+  const sessionLookup = input.sessionIsNew ? Promise.resolve(undefined) : store.getSession(record.sessionId);
+  let gateInput: ViewGateInput | undefined;
+  let firstView = false;
+  if (input.gate !== undefined) {
+    gateInput = {
+      sessionId: record.sessionId,
+      url: input.gate.url,
+      kind: input.gate.kind,
+      now: record.at,
+      debounceSeconds: input.debounceSeconds,
+      token: record.eventId,
+    };
+    const gate = await store.passViewGate(gateInput);
+    if (!gate.passed) {
+      await sessionLookup.catch(() => undefined);
+      return { recorded: false, reason: 'debounced' };
+    }
+    firstView = gate.firstView;
+    try {
+      await storeRecord(store, input, await sessionLookup);
+    } catch (error) {
+      await store.reopenViewGate(gateInput, gate).catch(() => undefined);
+      throw new ServiceUnavailableError('Could not store the record', error);
+    }
+  } else {
+    try {
+      await storeRecord(store, input, await sessionLookup);
+    } catch (error) {
+      throw new ServiceUnavailableError('Could not store the record', error);
+    }
+  }
+  if (input.gate?.countHit === true && firstView) {
+    try {
+      await store.incrementHitCounter(input.gate.url);
+    } catch (error) {
+      return { recorded: true, hitCounted: false, hitCountFailed: error };
+    }
+    return { recorded: true, hitCounted: true };
+  }
+  return { recorded: true, hitCounted: false };
+}
+
+async function storeRecord(store: EventStore, input: RecordVisitInput, session: { sessionId: string } | undefined): Promise<void> {
+  if (session === undefined) {
+    const created = await store.createSession(input.record, input.firstTouch);
+    if (created) return;
+  }
+  await store.putRecord(input.record);
+}

@@ -1,0 +1,46 @@
+import { storedIp } from '../domain/ip';
+import { InvalidPayloadError } from '../errors';
+import { parseBody } from '../http/body';
+import { SESSION_COOKIE } from '../http/cookies';
+import type { HttpRequest } from '../http/request';
+import { noContent, type HttpResponse } from '../http/responses';
+import { activitySchema, validate } from '../http/schemas';
+import { isSessionId } from '../domain/session-id';
+import type { Runtime } from '../runtime';
+
+function refererPath(referer: string | undefined): string | undefined {
+  if (referer === undefined) return undefined;
+  try {
+    return new URL(referer).pathname.slice(0, 1000);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `POST /v1/activity`: djaffar's activity log. User, session, IP and user agent come from the request
+ * (cookie, trusted context, headers), never from the body.
+ */
+export async function logActivity(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+  const { fields } = parseBody(request, runtime.config.maxBodyBytes);
+  const input = validate(activitySchema, fields);
+  const path = input.path ?? refererPath(request.headers.referer);
+  if (path === undefined || path.length === 0) {
+    throw new InvalidPayloadError('Invalid request', { path: ['This field is required (or send a Referer header).'] });
+  }
+  const cookie = request.cookies.get(SESSION_COOKIE);
+  const sessionId = isSessionId(cookie) ? cookie : undefined;
+  const session = sessionId === undefined ? undefined : await runtime.store.getSession(sessionId);
+  await runtime.store.putActivity({
+    eventId: runtime.newEventId(),
+    at: runtime.now(),
+    date: input.date,
+    path,
+    referer: input.referer,
+    sessionId,
+    userId: session?.userId,
+    ip: storedIp(request.clientIp, runtime.config.ipMode),
+    userAgent: request.headers['user-agent']?.slice(0, 512),
+  });
+  return noContent();
+}

@@ -1,0 +1,66 @@
+import { firstTouch } from '../domain/attribution';
+import { canonicalPageUrl } from '../domain/page-url';
+import { recordVisit } from '../domain/record-visit';
+import type { PageEventRecord } from '../domain/records';
+import { InvalidPayloadError } from '../errors';
+import { parseBody } from '../http/body';
+import type { HttpRequest } from '../http/request';
+import { noContent, type HttpResponse } from '../http/responses';
+import { collectSchema, toFieldErrors } from '../http/schemas';
+import { beginVisit } from '../http/visit';
+import type { Runtime } from '../runtime';
+
+/**
+ * A browser report (fingerprint plus pageview or custom event): validate, run the pipeline, record.
+ * Shared by `POST /v1/collect` and `POST /v1/r`. Answers 204; bots and GPC drops get the same 204.
+ */
+export async function collect(request: HttpRequest, runtime: Runtime, route: string): Promise<HttpResponse> {
+  const { fields } = parseBody(request, runtime.config.maxBodyBytes);
+  const parsed = collectSchema.safeParse(fields);
+  const given = typeof fields.url === 'string' ? fields.url : undefined;
+  const rawUrl = given ?? (fields.url === undefined ? request.headers.referer : undefined);
+  const url = canonicalPageUrl(rawUrl);
+  const errors = parsed.success ? {} : toFieldErrors(parsed.error);
+  if (url === undefined && errors.url === undefined) {
+    errors.url = [rawUrl === undefined ? 'Required (or send a Referer header)' : 'Must be an absolute http(s) URL of at most 2048 characters'];
+  }
+  if (!parsed.success || url === undefined) throw new InvalidPayloadError('Invalid request', errors);
+  const input = parsed.data;
+  const visit = beginVisit(request, runtime);
+  if (visit.verdict.drop !== undefined) {
+    runtime.drops.count(visit.verdict.drop, route);
+    return noContent();
+  }
+  const anonymous = visit.verdict.anonymous;
+  const record: PageEventRecord = {
+    kind: 'event',
+    eventId: visit.eventId,
+    sessionId: visit.sessionId,
+    at: visit.at,
+    url,
+    event: input.event,
+    visitorId: anonymous ? undefined : input.id,
+    confidence: anonymous ? undefined : input.confidence,
+    referrer: input.ref,
+    title: input.title,
+    props: input.props,
+    signals: visit.signals,
+    fingerprint: visit.fingerprint,
+    gpc: visit.verdict.gpc,
+  };
+  const outcome = await recordVisit(runtime.store, {
+    record,
+    sessionIsNew: visit.sessionIsNew,
+    firstTouch: firstTouch(url, input.ref),
+    debounceSeconds: runtime.config.debounceSeconds,
+    gate: input.event === 'pageview' ? { url, kind: 'page', countHit: true } : undefined,
+  });
+  if (!outcome.recorded) runtime.drops.count(outcome.reason, route);
+  else if (outcome.hitCountFailed !== undefined) {
+    runtime.logger.error('hit counter update failed after the record was stored', {
+      requestId: request.requestId,
+      error: outcome.hitCountFailed as Error,
+    });
+  }
+  return noContent({}, visit.cookies);
+}

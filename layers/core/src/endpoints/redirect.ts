@@ -1,0 +1,60 @@
+import { recordVisit } from '../domain/record-visit';
+import { resolveRedirectTarget } from '../domain/redirect-target';
+import type { RequestRecord } from '../domain/records';
+import { firstTouch } from '../domain/attribution';
+import { InvalidPayloadError } from '../errors';
+import { errorToResponse } from '../http/errors-to-response';
+import type { HttpRequest } from '../http/request';
+import { textResponse, type HttpResponse } from '../http/responses';
+import { beginVisit } from '../http/visit';
+import type { Runtime } from '../runtime';
+import { renderRedirectPage } from './redirect-page';
+
+/**
+ * `GET|HEAD /v1/r?next=…`: the fingerprinting redirect page (the seed's FingerprintView).
+ * The request is fingerprinted before `next` is judged (a refused target is still a request worth
+ * knowing about, e.g. open-redirect probing); the hit is counted for the resolved target only.
+ */
+export async function redirectPage(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+  const next = request.query.has('next') ? (request.query.get('next') ?? '') : undefined;
+  const decision = resolveRedirectTarget(next, request.origin, runtime.config.allowedRedirectHosts);
+  const visit = beginVisit(request, runtime);
+  let cookies: string[] = [];
+  if (visit.verdict.drop !== undefined) {
+    runtime.drops.count(visit.verdict.drop, 'redirect');
+  } else {
+    const record: RequestRecord = {
+      kind: 'request',
+      eventId: visit.eventId,
+      sessionId: visit.sessionId,
+      at: visit.at,
+      url: request.url,
+      signals: visit.signals,
+      fingerprint: visit.fingerprint,
+      gpc: visit.verdict.gpc,
+    };
+    const outcome = await recordVisit(runtime.store, {
+      record,
+      sessionIsNew: visit.sessionIsNew,
+      firstTouch: firstTouch(decision.ok ? decision.target : request.url, request.headers.referer),
+      debounceSeconds: runtime.config.debounceSeconds,
+      gate: decision.ok
+        ? { url: decision.target, kind: 'request', countHit: true }
+        : { url: request.url, kind: 'request', countHit: false },
+    });
+    if (!outcome.recorded) runtime.drops.count(outcome.reason, 'redirect');
+    cookies = visit.cookies;
+  }
+  if (!decision.ok) {
+    const response = errorToResponse(new InvalidPayloadError(decision.reason, { next: [decision.reason] }, 'invalid_redirect'), 'standard');
+    return { ...response, cookies };
+  }
+  const snippetUrl = new URL('snippet.js', request.url).href;
+  const page = renderRedirectPage(decision.target, snippetUrl);
+  const response = textResponse(200, request.method === 'HEAD' ? '' : page.html, 'text/html; charset=utf-8', {
+    'content-security-policy': page.contentSecurityPolicy,
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer-when-downgrade',
+  });
+  return { ...response, cookies };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { InvalidPayloadError, type FieldErrors } from '../errors';
+
+/**
+ * Every public input has one schema here, each string with a length cap. Unknown fields are dropped
+ * (zod's default for objects); types are inferred from the schemas.
+ */
+
+const propValue = z.union([z.string().max(100), z.number().finite(), z.boolean()]);
+
+export const collectSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Must be 1 to 64 characters of A-Z, a-z, 0-9, _ or -')
+    .optional(),
+  url: z.string().max(2048).optional(),
+  ref: z.string().max(2048).optional(),
+  title: z.string().max(512).optional(),
+  event: z
+    .string()
+    .regex(/^[a-z0-9_]{1,40}$/, 'Must be 1 to 40 characters of a-z, 0-9 or _')
+    .optional()
+    .default('pageview'),
+  props: z
+    .record(z.string().min(1).max(40), propValue)
+    .refine((props) => Object.keys(props).length <= 25, 'At most 25 properties')
+    .optional(),
+  confidence: z.coerce.number().min(0).max(1).optional(),
+});
+export type CollectInput = z.infer<typeof collectSchema>;
+
+export const activitySchema = z.object({
+  date: z
+    .string({ error: 'This field is required.' })
+    .max(40)
+    .pipe(z.iso.datetime({ offset: true, local: true, error: 'Enter a valid ISO-8601 date-time.' })),
+  path: z.string().max(1000, 'Ensure this field has no more than 1000 characters.').optional(),
+  referer: z.string().max(2048, 'Ensure this field has no more than 2048 characters.').optional(),
+});
+export type ActivityInput = z.infer<typeof activitySchema>;
+
+export const MAX_HIT_URLS = 100;
+
+/** Runs a schema and turns its issues into field errors (first path segment, or `body`). */
+export function validate<T>(schema: z.ZodType<T>, input: unknown, message = 'Invalid request'): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InvalidPayloadError(message, toFieldErrors(result.error));
+}
+
+export function toFieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : 'body';
+    (fields[field] ??= []).push(issue.message);
+  }
+  return fields;
+}

@@ -1,0 +1,24 @@
+/**
+ * The edgeprint core, deployed as one Lambda layer. Handlers in `functions/` import only from here.
+ */
+export { loadConfig, type EdgeprintConfig, type IpMode, type GpcMode } from './config';
+export * from './errors';
+export { createRuntime, runtimeFromEnvironment, type Runtime } from './runtime';
+export { httpEndpoint, type EndpointSpec } from './http/endpoint';
+export { toHttpRequest, type HttpRequest } from './http/request';
+export type { HttpResponse } from './http/responses';
+export { collect } from './endpoints/collect';
+export { redirectPage } from './endpoints/redirect';
+export { hitCounts } from './endpoints/hits';
+export { logActivity } from './endpoints/activity';
+export { serveSnippet } from './endpoints/snippet';
+export { requestFingerprint, FINGERPRINT_VERSION } from './domain/fingerprint';
+export { requestSignals } from './domain/request-signals';
+export { resolveRedirectTarget } from './domain/redirect-target';
+export { storedIp, networkPrefix } from './domain/ip';
+export { recordVisit } from './domain/record-visit';
+export type * from './domain/records';
+export { createTableContext, type TableContext } from './store/client';
+export { dynamoEventStore } from './store/dynamo-event-store';
+export { keys, urlHash, ItemType } from './store/keys';
+export { TABLE_SCHEMA } from './store/table';

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every key of the single table is built here and nowhere else (see docs/data-model.md).
+ * URLs are hashed because a partition key holds at most 2048 bytes and URLs may be that long.
+ */
+export function urlHash(url: string): string {
+  return createHash('sha256').update(url).digest('base64url');
+}
+
+export interface TableKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+const sessionPk = (sessionId: string) => `S#${sessionId}`;
+
+export const keys = {
+  session: (sessionId: string): TableKey => ({ pk: sessionPk(sessionId), sk: 'SESSION' }),
+  requestRecord: (sessionId: string, at: string, eventId: string): TableKey => ({
+    pk: sessionPk(sessionId),
+    sk: `RFP#${at}#${eventId}`,
+  }),
+  eventRecord: (sessionId: string, at: string, eventId: string): TableKey => ({
+    pk: sessionPk(sessionId),
+    sk: `EV#${at}#${eventId}`,
+  }),
+  viewMarker: (sessionId: string, url: string): TableKey => ({ pk: sessionPk(sessionId), sk: `VIEW#${urlHash(url)}` }),
+  hitCounter: (url: string): TableKey => ({ pk: `URL#${urlHash(url)}`, sk: 'HITS' }),
+  activity: (sessionId: string | undefined, at: string, eventId: string): TableKey =>
+    sessionId === undefined
+      ? { pk: `ACT#${eventId}`, sk: `ACT#${at}#${eventId}` }
+      : { pk: sessionPk(sessionId), sk: `ACT#${at}#${eventId}` },
+} as const;
+
+/** Item `type` attribute values, for exports and readers of the raw table. */
+export const ItemType = {
+  session: 'session',
+  requestFingerprint: 'request_fingerprint',
+  browserEvent: 'browser_event',
+  viewMarker: 'view_marker',
+  hitCounter: 'hit_counter',
+  activity: 'activity',
+} as const;
+
+/** Epoch seconds for the table's TTL attribute (`expiresAt`). */
+export function expiresAt(at: Date, retentionDays: number): number {
+  return Math.floor(at.getTime() / 1000) + retentionDays * 86400;
+}
