@@ -5,6 +5,7 @@ import type { DropReason } from './domain/visitor-policy';
 import type { EventStore } from './domain/records';
 import { createTableContext } from './store/client';
 import { dynamoEventStore } from './store/dynamo-event-store';
+import { readSecret } from './secrets/read-secret';
 
 /** Counts accepted-but-not-recorded events per reason and logs the running totals. */
 export interface DropCounter {
@@ -47,11 +48,29 @@ export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<R
   };
 }
 
-let shared: Runtime | undefined;
+let shared: Promise<Runtime> | undefined;
 
-/** The process-wide runtime from the environment; created on first use (cold start), then reused. */
-export function runtimeFromEnvironment(): Runtime {
-  shared ??= createRuntime(loadConfig(process.env));
+/**
+ * The environment with `EDGEPRINT_SECRET` filled in from Secrets Manager when only
+ * `EDGEPRINT_SECRET_ARN` is given (the deployed functions).
+ */
+async function resolveSecrets(env: NodeJS.ProcessEnv): Promise<Record<string, string | undefined>> {
+  const arn = env.EDGEPRINT_SECRET_ARN;
+  if (env.EDGEPRINT_SECRET !== undefined || arn === undefined) return env;
+  return { ...env, EDGEPRINT_SECRET: await readSecret(arn, env.AWS_REGION) };
+}
+
+/**
+ * The process-wide runtime from the environment, created on first use (cold start) and reused.
+ * A failed start (a missing secret, say) is not cached, so the next invocation tries again.
+ */
+export function runtimeFromEnvironment(): Promise<Runtime> {
+  shared ??= resolveSecrets(process.env)
+    .then((env) => createRuntime(loadConfig(env)))
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
   return shared;
 }
 

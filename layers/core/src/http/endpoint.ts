@@ -15,54 +15,65 @@ export interface EndpointSpec {
 
 type Event = APIGatewayProxyEventV2;
 type Request = middy.Request<Event, HttpResponse, Error, Context>;
+type Middleware = middy.MiddlewareObj<Event, HttpResponse>;
 
-const requests = new WeakMap<Event, HttpRequest>();
+/** What the first middleware resolved for one invocation. */
+interface Resolved {
+  readonly runtime: Runtime;
+  readonly http: HttpRequest;
+}
 
-function httpRequestOf(event: Event, runtime: Runtime): HttpRequest {
-  let request = requests.get(event);
-  if (request === undefined) {
-    request = toHttpRequest(event, runtime.config);
-    requests.set(event, request);
-  }
-  return request;
+const resolved = new WeakMap<Event, Resolved>();
+
+function resolvedOf(request: Request): Resolved {
+  const value = resolved.get(request.event);
+  if (value === undefined) throw new Error('runtime not resolved');
+  return value;
+}
+
+/** Resolves the runtime (cold start: config and secrets) and the request view once per invocation. */
+function resolveRuntime(getRuntime: () => Runtime | Promise<Runtime>): Middleware {
+  return {
+    before: async (request: Request) => {
+      const runtime = await getRuntime();
+      resolved.set(request.event, { runtime, http: toHttpRequest(request.event, runtime.config) });
+    },
+  };
 }
 
 /** CORS headers for an allowed cross-origin caller; `*` and echoing any origin are never used. */
-function corsHeaders(request: HttpRequest, runtime: Runtime): Record<string, string> | 'forbidden' {
-  const origin = request.headers.origin;
+function corsHeaders({ http, runtime }: Resolved): Record<string, string> | 'forbidden' {
+  const origin = http.headers.origin;
   if (origin === undefined) return {};
   const normalized = origin.toLowerCase();
-  if (normalized === request.origin.toLowerCase()) return {};
+  if (normalized === http.origin.toLowerCase()) return {};
   if (!runtime.config.allowedOrigins.includes(normalized)) return 'forbidden';
   return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' };
 }
 
 /** Answers preflights and refuses browser calls from origins that are not configured. */
-function originPolicy(getRuntime: () => Runtime, methods: readonly string[]): middy.MiddlewareObj<Event, HttpResponse> {
+function originPolicy(methods: readonly string[]): Middleware {
+  const allow = [...methods, 'OPTIONS'].join(', ');
   return {
     before: (request: Request) => {
-      const runtime = getRuntime();
-      const http = httpRequestOf(request.event, runtime);
-      const cors = corsHeaders(http, runtime);
+      const current = resolvedOf(request);
+      const cors = corsHeaders(current);
       if (cors === 'forbidden') throw new ForbiddenOriginError();
-      if (http.method === 'OPTIONS') {
-        return {
-          statusCode: 204,
-          headers: {
-            ...cors,
-            allow: [...methods, 'OPTIONS'].join(', '),
-            'access-control-allow-methods': [...methods, 'OPTIONS'].join(', '),
-            'access-control-allow-headers': 'content-type, authorization',
-            'access-control-max-age': '600',
-            vary: 'origin',
-          },
-        };
-      }
-      return undefined;
+      if (current.http.method !== 'OPTIONS') return undefined;
+      return {
+        statusCode: 204,
+        headers: {
+          ...cors,
+          allow,
+          'access-control-allow-methods': allow,
+          'access-control-allow-headers': 'content-type, authorization',
+          'access-control-max-age': '600',
+          vary: 'origin',
+        },
+      };
     },
     after: (request: Request) => {
-      const runtime = getRuntime();
-      const cors = corsHeaders(httpRequestOf(request.event, runtime), runtime);
+      const cors = corsHeaders(resolvedOf(request));
       if (request.response !== null && cors !== 'forbidden') {
         request.response.headers = { ...request.response.headers, ...cors, vary: 'origin' };
       }
@@ -70,34 +81,31 @@ function originPolicy(getRuntime: () => Runtime, methods: readonly string[]): mi
   };
 }
 
-function methodGuard(getRuntime: () => Runtime, methods: readonly string[]): middy.MiddlewareObj<Event, HttpResponse> {
+function methodGuard(methods: readonly string[]): Middleware {
   const allow = [...methods, 'OPTIONS'];
   return {
     before: (request: Request) => {
-      const method = httpRequestOf(request.event, getRuntime()).method;
+      const method = resolvedOf(request).http.method;
       if (!allow.includes(method)) throw new MethodNotAllowedError(method, allow);
     },
   };
 }
 
 /** Maps any error to a response; 5xx details go to the log with the request id, never to the client. */
-function errorResponder(getRuntime: () => Runtime, format: ErrorFormat): middy.MiddlewareObj<Event, HttpResponse> {
+function errorResponder(format: ErrorFormat): Middleware {
   return {
     onError: (request: Request) => {
       const error = request.error;
-      let runtime: Runtime | undefined;
-      try {
-        runtime = getRuntime();
-      } catch (configError) {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'edgeprint failed to start', error: String(configError) }));
-      }
       const response = errorToResponse(error, format);
-      if (runtime !== undefined) {
-        const http = httpRequestOf(request.event, runtime);
+      const current = resolved.get(request.event);
+      if (current === undefined) {
+        // The runtime could not start (bad config, unreadable secret): log without it.
+        console.error(JSON.stringify({ level: 'ERROR', message: 'edgeprint failed to start', error: String(error) }));
+      } else {
         if (response.statusCode >= 500) {
-          runtime.logger.error('request failed', { requestId: http.requestId, path: http.path, error: error as Error });
+          current.runtime.logger.error('request failed', { requestId: current.http.requestId, path: current.http.path, error: error as Error });
         }
-        const cors = corsHeaders(http, runtime);
+        const cors = corsHeaders(current);
         if (cors !== 'forbidden') response.headers = { ...response.headers, ...cors, vary: 'origin' };
       }
       request.response = response;
@@ -106,17 +114,18 @@ function errorResponder(getRuntime: () => Runtime, format: ErrorFormat): middy.M
 }
 
 /**
- * Wraps an endpoint into a Lambda handler: error mapping, origin policy and method guard around the
- * endpoint's own `handle`. The runtime is resolved lazily so importing a handler module has no side effects.
+ * Wraps an endpoint into a Lambda handler: runtime resolution, error mapping, origin policy and
+ * method guard around the endpoint's own `handle`. Importing a handler module has no side effects.
  * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['POST'], handle: collect })
  */
-export function httpEndpoint(getRuntime: () => Runtime, spec: EndpointSpec) {
+export function httpEndpoint(getRuntime: () => Runtime | Promise<Runtime>, spec: EndpointSpec) {
   return middy<Event, HttpResponse>()
-    .use(errorResponder(getRuntime, spec.errorFormat ?? 'standard'))
-    .use(originPolicy(getRuntime, spec.methods))
-    .use(methodGuard(getRuntime, spec.methods))
+    .use(errorResponder(spec.errorFormat ?? 'standard'))
+    .use(resolveRuntime(getRuntime))
+    .use(originPolicy(spec.methods))
+    .use(methodGuard(spec.methods))
     .handler(async (event: Event) => {
-      const runtime = getRuntime();
-      return spec.handle(httpRequestOf(event, runtime), runtime);
+      const { http, runtime } = resolved.get(event) as Resolved;
+      return spec.handle(http, runtime);
     });
 }
