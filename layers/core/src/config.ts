@@ -29,6 +29,10 @@ export interface EdgeprintConfig {
   /** Days personal items (sessions, fingerprints, activity, markers) are kept before TTL removes them. */
   readonly retentionDays: number;
   readonly maxBodyBytes: number;
+  /** The event queue for forwarding; forwarding is off when unset. */
+  readonly queueUrl?: string;
+  /** Only for the local SQS stand-in. */
+  readonly sqsEndpoint?: string;
 }
 
 const list = z
@@ -54,6 +58,8 @@ const environmentSchema = z.object({
   EDGEPRINT_SECRET: z.string().min(16, 'EDGEPRINT_SECRET must be at least 16 characters'),
   EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS: z.enum(['true', 'false']).optional().default('false'),
   EDGEPRINT_RETENTION_DAYS: integer(395, 1, 760),
+  EDGEPRINT_QUEUE_URL: z.url().optional(),
+  EDGEPRINT_SQS_ENDPOINT: z.url().optional(),
 });
 
 const originPattern = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
@@ -94,5 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustCloudFrontViewerAddress: e.EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS === 'true',
     retentionDays: e.EDGEPRINT_RETENTION_DAYS,
     maxBodyBytes: 16 * 1024,
+    queueUrl: e.EDGEPRINT_QUEUE_URL,
+    sqsEndpoint: e.EDGEPRINT_SQS_ENDPOINT,
   });
 }

@@ -3,7 +3,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig, type EdgeprintConfig } from './config';
 import type { DropReason } from './domain/visitor-policy';
 import type { EventStore } from './domain/records';
-import { createTableContext } from './store/client';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ForwardEvent } from './forwarding/event';
+import { publishEvents, type PublishDependencies } from './forwarding/publish-events';
+import { sqsEventQueue } from './queue/sqs-event-queue';
+import { createTableContext, isLoopback, type TableContext } from './store/client';
+import { putOutboxEvents } from './store/outbox/put-outbox-events';
 import { dynamoEventStore } from './store/dynamo-event-store';
 import { readSecret } from './secrets/read-secret';
 
@@ -32,6 +37,27 @@ export interface Runtime {
   readonly drops: DropCounter;
   readonly now: () => Date;
   readonly newEventId: () => string;
+  /** Enqueues recorded events for forwarding; never throws (see publishEvents). */
+  readonly publish: (events: readonly ForwardEvent[]) => Promise<void>;
+}
+
+function eventPublisher(config: EdgeprintConfig, table: TableContext, logger: Logger): Runtime['publish'] {
+  if (config.queueUrl === undefined) return async () => undefined;
+  const local = config.sqsEndpoint !== undefined && isLoopback(config.sqsEndpoint);
+  const client = new SQSClient({
+    region: config.region,
+    endpoint: config.sqsEndpoint,
+    maxAttempts: 2,
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  const dependencies: PublishDependencies = {
+    queue: sqsEventQueue(client, config.queueUrl),
+    outbox: { put: (events) => putOutboxEvents(table, events, config.retentionDays) },
+    log: (level, message, details) => logger[level](message, details),
+  };
+  return async (events) => {
+    await publishEvents(dependencies, events);
+  };
 }
 
 /** @example const runtime = createRuntime(loadConfig(process.env)) */
@@ -39,6 +65,7 @@ export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<R
   const logger = overrides.logger ?? new Logger({ serviceName: 'edgeprint' });
   const table = createTableContext({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
   return {
+    publish: overrides.publish ?? eventPublisher(config, table, logger),
     config,
     logger,
     store: overrides.store ?? dynamoEventStore(table, config.retentionDays),

@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '../errors';
 import type { FirstTouch } from './attribution';
-import type { EventStore, ViewGateInput, ViewKind, VisitRecord } from './records';
+import type { EventStore, SessionInfo, ViewGateInput, ViewKind, VisitRecord } from './records';
 
 export interface RecordVisitInput {
   readonly record: VisitRecord;
@@ -13,7 +13,13 @@ export interface RecordVisitInput {
 }
 
 export type RecordVisitOutcome =
-  | { readonly recorded: true; readonly hitCounted: boolean; readonly hitCountFailed?: unknown }
+  | {
+      readonly recorded: true;
+      readonly hitCounted: boolean;
+      readonly hitCountFailed?: unknown;
+      /** The stored session when one existed before this request (its start and linked user). */
+      readonly session?: SessionInfo;
+    }
   | { readonly recorded: false; readonly reason: 'debounced' };
 
 /**
@@ -33,6 +39,7 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
   const sessionLookup = input.sessionIsNew ? Promise.resolve(undefined) : store.getSession(record.sessionId);
   let gateInput: ViewGateInput | undefined;
   let firstView = false;
+  let session: SessionInfo | undefined;
   if (input.gate !== undefined) {
     gateInput = {
       sessionId: record.sessionId,
@@ -49,14 +56,16 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
     }
     firstView = gate.firstView;
     try {
-      await storeRecord(store, input, await sessionLookup);
+      session = await sessionLookup;
+      await storeRecord(store, input, session);
     } catch (error) {
       await store.reopenViewGate(gateInput, gate).catch(() => undefined);
       throw new ServiceUnavailableError('Could not store the record', error);
     }
   } else {
     try {
-      await storeRecord(store, input, await sessionLookup);
+      session = await sessionLookup;
+      await storeRecord(store, input, session);
     } catch (error) {
       throw new ServiceUnavailableError('Could not store the record', error);
     }
@@ -65,11 +74,11 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
     try {
       await store.incrementHitCounter(input.gate.url);
     } catch (error) {
-      return { recorded: true, hitCounted: false, hitCountFailed: error };
+      return { recorded: true, hitCounted: false, hitCountFailed: error, session };
     }
-    return { recorded: true, hitCounted: true };
+    return { recorded: true, hitCounted: true, session };
   }
-  return { recorded: true, hitCounted: false };
+  return { recorded: true, hitCounted: false, session };
 }
 
 async function storeRecord(store: EventStore, input: RecordVisitInput, session: { sessionId: string } | undefined): Promise<void> {

@@ -51,6 +51,8 @@ export interface ActivityRecord {
 export interface SessionInfo {
   readonly sessionId: string;
   readonly userId?: string;
+  /** ISO time the session item was created. */
+  readonly createdAt?: string;
 }
 
 /** Which kind of record a view gate debounces; each kind has its own window on the shared (session, url) marker. */

@@ -7,6 +7,8 @@ import { noContent, type HttpResponse } from '../http/responses';
 import { activitySchema, validate } from '../http/schemas';
 import { isSessionId } from '../domain/session-id';
 import type { Runtime } from '../runtime';
+import type { ActivityRecord } from '../domain/records';
+import { activityForwardEvent, requestFacts } from '../forwarding/to-forward-event';
 
 function refererPath(referer: string | undefined): string | undefined {
   if (referer === undefined) return undefined;
@@ -31,7 +33,7 @@ export async function logActivity(request: HttpRequest, runtime: Runtime): Promi
   const cookie = request.cookies.get(SESSION_COOKIE);
   const sessionId = isSessionId(cookie) ? cookie : undefined;
   const session = sessionId === undefined ? undefined : await runtime.store.getSession(sessionId);
-  await runtime.store.putActivity({
+  const activity: ActivityRecord = {
     eventId: runtime.newEventId(),
     at: runtime.now(),
     date: input.date,
@@ -41,6 +43,8 @@ export async function logActivity(request: HttpRequest, runtime: Runtime): Promi
     userId: session?.userId,
     ip: storedIp(request.clientIp, runtime.config.ipMode),
     userAgent: request.headers['user-agent']?.slice(0, 512),
-  });
+  };
+  await runtime.store.putActivity(activity);
+  await runtime.publish([activityForwardEvent(activity, requestFacts(request), request.headers['sec-gpc']?.trim() === '1')]);
   return noContent();
 }

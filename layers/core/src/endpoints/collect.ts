@@ -8,6 +8,7 @@ import type { HttpRequest } from '../http/request';
 import { noContent, type HttpResponse } from '../http/responses';
 import { collectSchema, toFieldErrors } from '../http/schemas';
 import { beginVisit } from '../http/visit';
+import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { Runtime } from '../runtime';
 
 /**
@@ -56,11 +57,14 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
     gate: input.event === 'pageview' ? { url, kind: 'page', countHit: true } : undefined,
   });
   if (!outcome.recorded) runtime.drops.count(outcome.reason, route);
-  else if (outcome.hitCountFailed !== undefined) {
-    runtime.logger.error('hit counter update failed after the record was stored', {
-      requestId: request.requestId,
-      error: outcome.hitCountFailed as Error,
-    });
+  else {
+    if (outcome.hitCountFailed !== undefined) {
+      runtime.logger.error('hit counter update failed after the record was stored', {
+        requestId: request.requestId,
+        error: outcome.hitCountFailed as Error,
+      });
+    }
+    await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
   }
   return noContent({}, visit.cookies);
 }

@@ -7,6 +7,7 @@ import { errorToResponse } from '../http/errors-to-response';
 import type { HttpRequest } from '../http/request';
 import { textResponse, type HttpResponse } from '../http/responses';
 import { beginVisit } from '../http/visit';
+import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { Runtime } from '../runtime';
 import { renderRedirectPage } from './redirect-page';
 
@@ -43,6 +44,7 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
         : { url: request.url, kind: 'request', countHit: false },
     });
     if (!outcome.recorded) runtime.drops.count(outcome.reason, 'redirect');
+    else await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
     cookies = visit.cookies;
   }
   if (!decision.ok) {

@@ -31,7 +31,19 @@ export const keys = {
     sessionId === undefined
       ? { pk: `ACT#${eventId}`, sk: `ACT#${at}#${eventId}` }
       : { pk: sessionPk(sessionId), sk: `ACT#${at}#${eventId}` },
+  outboxEvent: (eventId: string, at: string): TableKey => ({ pk: outboxPartition(shardOf(eventId)), sk: `${at}#${eventId}` }),
 } as const;
+
+/** The outbox is spread over a few partitions so a queue outage does not make one hot key. */
+export const OUTBOX_SHARDS = 4;
+
+export function outboxPartition(shard: number): string {
+  return `OUTBOX#${shard}`;
+}
+
+function shardOf(eventId: string): number {
+  return createHash('sha256').update(eventId).digest()[0]! % OUTBOX_SHARDS;
+}
 
 /** Item `type` attribute values, for exports and readers of the raw table. */
 export const ItemType = {
@@ -41,6 +53,7 @@ export const ItemType = {
   viewMarker: 'view_marker',
   hitCounter: 'hit_counter',
   activity: 'activity',
+  outboxEvent: 'outbox_event',
 } as const;
 
 /** Epoch seconds for the table's TTL attribute (`expiresAt`). */

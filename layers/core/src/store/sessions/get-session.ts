@@ -9,10 +9,14 @@ export async function getSession(table: TableContext, sessionId: string): Promis
     new GetCommand({
       TableName: table.tableName,
       Key: keys.session(sessionId),
-      ProjectionExpression: 'sessionId, userId',
+      ProjectionExpression: 'sessionId, userId, createdAt',
     }),
   );
   if (result.Item === undefined) return undefined;
-  const userId = result.Item.userId;
-  return { sessionId, userId: typeof userId === 'string' ? userId : undefined };
+  const { userId, createdAt } = result.Item;
+  return {
+    sessionId,
+    userId: typeof userId === 'string' ? userId : undefined,
+    createdAt: typeof createdAt === 'string' ? createdAt : undefined,
+  };
 }

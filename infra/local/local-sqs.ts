@@ -1,0 +1,297 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/**
+ * The local stand-in for SQS and its Lambda event source mapping. It speaks just enough of the SQS
+ * JSON protocol (SendMessage, SendMessageBatch) for the real SQS client to enqueue, keeps messages in
+ * a dynalite table (so they survive a restart), and drains them into the real forwarder handler
+ * with SQS-shaped events and SQS's semantics: batch size, visibility timeout, redelivery,
+ * partial batch responses and maxReceiveCount with a dead-letter queue.
+ */
+export interface LocalSqsOptions {
+  readonly dynamodbEndpoint: string;
+  readonly tableName?: string;
+  readonly batchSize?: number;
+  readonly visibilityTimeoutMs?: number;
+  readonly maxReceiveCount?: number;
+  readonly pollIntervalMs?: number;
+}
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface LocalSqs {
+  readonly endpoint: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  /** Starts the event source mapping: polls and invokes the handler until close(). */
+  attach(handler: SqsHandler): void;
+  /** Runs polls until the main queue is empty (visible or not), or the timeout passes. For tests and benches. */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Messages now in a queue (`main` or `dlq`). */
+  messages(queue: 'main' | 'dlq'): Promise<{ messageId: string; body: string; receiveCount: number }[]>;
+  /** Moves every dead-lettered message back to the main queue. */
+  redrive(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const ACCOUNT = '000000000000';
+const QUEUE = 'edgeprint-events';
+const DLQ = 'edgeprint-events-dlq';
+
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+
+function lambdaContext(): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'forwarder',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:${ACCOUNT}:function:forwarder`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/forwarder',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs> {
+  const tableName = options.tableName ?? 'edgeprint-local-queue';
+  const batchSize = options.batchSize ?? 10;
+  const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000;
+  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const raw = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const db = DynamoDBDocumentClient.from(raw);
+  try {
+    await raw.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'queue', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'queue', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+
+  let sequence = 0;
+  async function put(queue: 'main' | 'dlq', body: string): Promise<string> {
+    const messageId = randomUUID();
+    const sentAt = Date.now();
+    sequence = (sequence + 1) % 1_000_000;
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { queue, sk: `${String(sentAt).padStart(15, '0')}#${String(sequence).padStart(6, '0')}#${messageId}`, messageId, body, sentAt, visibleAt: 0, receiveCount: 0 },
+      }),
+    );
+    return messageId;
+  }
+
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      void (async () => {
+        const target = String(request.headers['x-amz-target'] ?? '');
+        const answer = (status: number, body: unknown) => {
+          response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+          response.end(JSON.stringify(body));
+        };
+        try {
+          const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+            QueueUrl?: string;
+            MessageBody?: string;
+            Entries?: { Id: string; MessageBody: string }[];
+          };
+          const queue = input.QueueUrl?.endsWith(`/${DLQ}`) ? 'dlq' : 'main';
+          if (target === 'AmazonSQS.SendMessage' && typeof input.MessageBody === 'string') {
+            const messageId = await put(queue, input.MessageBody);
+            answer(200, { MessageId: messageId, MD5OfMessageBody: md5(input.MessageBody) });
+          } else if (target === 'AmazonSQS.SendMessageBatch' && Array.isArray(input.Entries)) {
+            const successful = [];
+            for (const entry of input.Entries) {
+              successful.push({ Id: entry.Id, MessageId: await put(queue, entry.MessageBody), MD5OfMessageBody: md5(entry.MessageBody) });
+            }
+            answer(200, { Successful: successful, Failed: [] });
+          } else {
+            answer(400, { __type: 'com.amazonaws.sqs#InvalidAction', message: `Not supported locally: ${target}` });
+          }
+        } catch (error) {
+          answer(500, { __type: 'com.amazonaws.sqs#InternalError', message: String(error) });
+        }
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const queueUrl = `${endpoint}/${ACCOUNT}/${QUEUE}`;
+  const deadLetterQueueUrl = `${endpoint}/${ACCOUNT}/${DLQ}`;
+
+  type Item = { queue: string; sk: string; messageId: string; body: string; sentAt: number; visibleAt: number; receiveCount: number; receipt?: string };
+
+  async function list(queue: 'main' | 'dlq', limit?: number): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: '#q = :q', ExpressionAttributeNames: { '#q': 'queue' }, ExpressionAttributeValues: { ':q': queue }, ExclusiveStartKey: start, Limit: limit }),
+      );
+      items.push(...((page.Items ?? []) as Item[]));
+      start = limit !== undefined && items.length >= limit ? undefined : page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+
+  /** Claims up to one batch of visible messages, the way ReceiveMessage does. */
+  async function receive(): Promise<Item[]> {
+    const now = Date.now();
+    const claimed: Item[] = [];
+    for (const item of await list('main', 200)) {
+      if (claimed.length >= batchSize) break;
+      if (item.visibleAt > now) continue;
+      if (item.receiveCount >= maxReceiveCount) {
+        // The redrive policy: past maxReceiveCount the message moves to the dead-letter queue.
+        await db.send(new PutCommand({ TableName: tableName, Item: { ...item, queue: 'dlq', visibleAt: 0 } }));
+        await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'main', sk: item.sk } }));
+        continue;
+      }
+      const receipt = randomUUID();
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { queue: 'main', sk: item.sk },
+            UpdateExpression: 'SET visibleAt = :until, receipt = :receipt ADD receiveCount :one',
+            ConditionExpression: 'attribute_exists(sk) AND visibleAt <= :now',
+            ExpressionAttributeValues: { ':until': now + visibilityTimeoutMs, ':receipt': receipt, ':one': 1, ':now': now },
+          }),
+        );
+        claimed.push({ ...item, receipt, receiveCount: item.receiveCount + 1 });
+      } catch {
+        // Claimed by another poll in the meantime.
+      }
+    }
+    return claimed;
+  }
+
+  function toRecord(item: Item): SQSRecord {
+    return {
+      messageId: item.messageId,
+      receiptHandle: item.receipt ?? '',
+      body: item.body,
+      attributes: {
+        ApproximateReceiveCount: String(item.receiveCount),
+        SentTimestamp: String(item.sentAt),
+        SenderId: ACCOUNT,
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: md5(item.body),
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:local:${ACCOUNT}:${QUEUE}`,
+      awsRegion: 'local',
+    };
+  }
+
+  let handler: SqsHandler | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<number> | undefined;
+  let closed = false;
+
+  /** One poll: receive a batch, invoke, delete what succeeded. Returns the batch size. */
+  async function pollOnce(): Promise<number> {
+    if (handler === undefined) return 0;
+    const batch = await receive();
+    if (batch.length === 0) return 0;
+    let failedIds = new Set(batch.map((item) => item.messageId));
+    try {
+      const result = await handler({ Records: batch.map(toRecord) }, lambdaContext());
+      failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch {
+      // A thrown handler fails the whole batch: every message becomes visible again after the timeout.
+    }
+    for (const item of batch) {
+      if (failedIds.has(item.messageId)) continue;
+      await db
+        .send(new DeleteCommand({ TableName: tableName, Key: { queue: 'main', sk: item.sk }, ConditionExpression: 'receipt = :receipt', ExpressionAttributeValues: { ':receipt': item.receipt } }))
+        .catch(() => undefined);
+    }
+    return batch.length;
+  }
+
+  function poll(): Promise<number> {
+    polling ??= pollOnce().finally(() => {
+      polling = undefined;
+    });
+    return polling;
+  }
+
+  function schedule(): void {
+    if (closed) return;
+    timer = setTimeout(() => {
+      void poll()
+        .catch(() => 0)
+        .then((count) => {
+          if (count > 0) setImmediate(schedule);
+          else schedule();
+        });
+    }, pollIntervalMs);
+  }
+
+  return {
+    endpoint,
+    queueUrl,
+    deadLetterQueueUrl,
+    attach(next) {
+      handler = next;
+      schedule();
+    },
+    async drain(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const remaining = await list('main');
+        if (remaining.length === 0) return;
+        const count = await poll();
+        if (count === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50, visibilityTimeoutMs)));
+      }
+      throw new Error('local queue did not drain in time');
+    },
+    async messages(queue) {
+      return (await list(queue)).map((item) => ({ messageId: item.messageId, body: item.body, receiveCount: item.receiveCount }));
+    },
+    async redrive() {
+      const letters = await list('dlq');
+      for (const item of letters) {
+        await put('main', item.body);
+        await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'dlq', sk: item.sk } }));
+      }
+      return letters.length;
+    },
+    async close() {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await polling?.catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      raw.destroy();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { DeadLetter } from './dead-letter';
+import type { ForwardEvent } from './event';
+
+const text = (max: number) => z.string().max(max);
+
+/** The queue message schema: validated once when it leaves the queue, like any other input. */
+const forwardEventSchema = z.object({
+  v: z.literal(1),
+  eventId: z.string().min(1).max(64),
+  kind: z.enum(['pageview', 'event', 'request', 'activity']),
+  name: text(64),
+  at: z.iso.datetime(),
+  url: text(2048).optional(),
+  path: text(1000).optional(),
+  referrer: text(2048).optional(),
+  title: text(512).optional(),
+  props: z.record(text(40), z.union([text(100), z.number(), z.boolean()])).optional(),
+  sessionId: text(64).optional(),
+  sessionStartedAt: z.iso.datetime().optional(),
+  visitorId: text(64).optional(),
+  userId: text(256).optional(),
+  userAgent: text(512).optional(),
+  ip: text(64).optional(),
+  language: text(35).optional(),
+  country: text(2).optional(),
+  gpc: z.boolean(),
+  dnt: z.boolean(),
+  status: z.number().int().min(100).max(599).optional(),
+});
+
+/**
+ * Parses a queue message body: a ForwardEvent, or a dead-letter envelope being re-driven.
+ * Returns undefined for anything else (it goes to the dead-letter queue as malformed).
+ */
+export function parseQueueMessage(body: string): ForwardEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object' && (value as Partial<DeadLetter>).deadLetter === 1) {
+    value = (value as DeadLetter).event;
+  }
+  const parsed = forwardEventSchema.safeParse(value);
+  return parsed.success ? (parsed.data as ForwardEvent) : undefined;
+}
