@@ -25,7 +25,10 @@ export const collectSchema = z.object({
     .record(z.string().min(1).max(40), propValue)
     .refine((props) => Object.keys(props).length <= 25, 'At most 25 properties')
     .optional(),
-  confidence: z.coerce.number().min(0).max(1).optional(),
+  // Only numeric text (form bodies) is converted: z.coerce turned null, '', [] or true into 0 or 1.
+  confidence: z
+    .preprocess((value) => (typeof value === 'string' && /^\s*[0-9.eE+-]+\s*$/.test(value) ? Number(value) : value), z.number().min(0).max(1))
+    .optional(),
 });
 export type CollectInput = z.infer<typeof collectSchema>;
 
