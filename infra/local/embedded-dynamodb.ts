@@ -76,3 +76,26 @@ export async function ensureTable(endpoint: string, tableName: string, region = 
   }
   client.destroy();
 }
+
+/** Creates the forwarder's idempotency table (Powertools layout: partition key `id`) when missing. */
+export async function ensureIdempotencyTable(endpoint: string, tableName: string, region = process.env.AWS_REGION ?? 'us-east-1'): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region,
+    ...(isLoopback(endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { buildSnippet, SNIPPET_OUT } from '../../client-snippet/build';
 import type { FunctionName } from '../routes';
 import { demoSite } from './demo-site';
-import { ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
+import { ensureIdempotencyTable, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
+import { startLocalSqs, type LocalSqs, type SqsHandler } from './local-sqs';
+import { resetForwarderForTests } from '../../layers/core/src/forwarding/forwarder-runtime';
 import { createLocalServer, listen, type LambdaHttpHandler } from './server';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 
@@ -20,6 +22,8 @@ export interface LocalStackOptions {
   readonly trustProxy?: boolean;
   /** Serve the demo site at `/` (npm start does; tests may too). */
   readonly demo?: boolean;
+  /** Local queue settings (SQS semantics); tests shorten the visibility timeout. */
+  readonly queue?: { readonly visibilityTimeoutMs?: number; readonly maxReceiveCount?: number; readonly batchSize?: number; readonly pollIntervalMs?: number };
 }
 
 export interface LocalStack {
@@ -27,6 +31,8 @@ export interface LocalStack {
   readonly dynamodbEndpoint: string;
   readonly tableName: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The local SQS stand-in and its event source mapping into the forwarder. */
+  readonly queue: LocalSqs;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,10 @@ function loadHandlers(): Record<FunctionName, LambdaHttpHandler> {
   };
 }
 
+function loadForwarder(): SqsHandler {
+  return require('../../functions/forwarder/handler').handler;
+}
+
 /**
  * Starts the whole service in this process: embedded DynamoDB (or the endpoint in
  * EDGEPRINT_DYNAMODB_ENDPOINT), the table, the snippet build and the HTTP server. One per process.
@@ -63,16 +73,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     options.env?.EDGEPRINT_TABLE ??
     (externalEndpoint === undefined ? 'edgeprint-local' : `edgeprint-test-${randomBytes(4).toString('hex')}`);
   await ensureTable(dynamodbEndpoint, tableName, process.env.AWS_REGION);
+  const idempotencyTable = `${tableName}-idempotency`;
+  await ensureIdempotencyTable(dynamodbEndpoint, idempotencyTable, process.env.AWS_REGION);
+  const queue = await startLocalSqs({
+    dynamodbEndpoint,
+    tableName: `${tableName}-queue`,
+    maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+    visibilityTimeoutMs: options.queue?.visibilityTimeoutMs,
+    batchSize: options.queue?.batchSize,
+    pollIntervalMs: options.queue?.pollIntervalMs,
+  });
   if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
   const env: Record<string, string> = {
     EDGEPRINT_SECRET: process.env.EDGEPRINT_SECRET ?? localSecret(options.dataDir),
     EDGEPRINT_SNIPPET_FILE: SNIPPET_OUT,
+    EDGEPRINT_QUEUE_URL: queue.queueUrl,
+    EDGEPRINT_DLQ_URL: queue.deadLetterQueueUrl,
+    EDGEPRINT_SQS_ENDPOINT: queue.endpoint,
+    EDGEPRINT_IDEMPOTENCY_TABLE: idempotencyTable,
+    EDGEPRINT_MAX_ATTEMPTS: String(options.queue?.maxReceiveCount ?? 5),
     ...options.env,
     EDGEPRINT_TABLE: tableName,
     EDGEPRINT_DYNAMODB_ENDPOINT: dynamodbEndpoint,
   };
   Object.assign(process.env, env);
   resetRuntimeForTests();
+  resetForwarderForTests();
+  queue.attach(loadForwarder());
   const server: Server = createLocalServer({
     handlers: loadHandlers(),
     trustProxy: options.trustProxy ?? process.env.EDGEPRINT_TRUST_PROXY === 'true',
@@ -85,12 +112,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodbEndpoint,
     tableName,
     env,
+    queue,
     close: async () => {
+      await queue.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await dynamo?.close();
+      // The embedded endpoint dies with this stack: a restart in this process must not take it for an external one.
+      if (dynamo !== undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
     },
   };
 }

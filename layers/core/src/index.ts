@@ -22,3 +22,5 @@ export { createTableContext, type TableContext } from './store/client';
 export { dynamoEventStore } from './store/dynamo-event-store';
 export { keys, urlHash, ItemType } from './store/keys';
 export { TABLE_SCHEMA } from './store/table';
+export { forwarderHandler } from './forwarding/forwarder-runtime';
+export type { ForwardEvent, Provider } from './forwarding/event';

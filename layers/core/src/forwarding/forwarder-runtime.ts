@@ -1,0 +1,131 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { ConfigError } from '../errors';
+import { powertoolsDeliveryLedger } from '../queue/powertools-delivery-ledger';
+import { readSecret } from '../secrets/read-secret';
+import { isLoopback } from '../store/client';
+import type { DeadLetterSink } from './dead-letter';
+import { createForwarder, type ForwarderDependencies } from './forwarder';
+import { httpPost } from './http-post';
+import { applyPrivacyFilter, DEFAULT_DENY_PARAMS, DEFAULT_EXCLUDE_PATHS } from './privacy-filter';
+import { providersFromConfig } from './providers';
+
+const list = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined ? [...fallback] : value.split(',').map((item) => item.trim()).filter(Boolean)));
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true'));
+
+const forwarderEnvironment = z.object({
+  EDGEPRINT_PROVIDERS: z.string().max(20_000).optional().default('{}'),
+  EDGEPRINT_PROVIDER_SECRETS_ARN: z.string().min(1).optional(),
+  EDGEPRINT_IDEMPOTENCY_TABLE: z.string().min(3).max(255),
+  EDGEPRINT_IDEMPOTENCY_WINDOW_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).optional().default(86400),
+  EDGEPRINT_DLQ_URL: z.url(),
+  EDGEPRINT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).optional().default(5),
+  EDGEPRINT_DYNAMODB_ENDPOINT: z.url().optional(),
+  EDGEPRINT_SQS_ENDPOINT: z.url().optional(),
+  EDGEPRINT_FORWARD_GPC: flag(false),
+  EDGEPRINT_HONOR_DNT: flag(true),
+  EDGEPRINT_FORWARD_DENY_PARAMS: list(DEFAULT_DENY_PARAMS),
+  EDGEPRINT_FORWARD_EXCLUDE_PATHS: list(DEFAULT_EXCLUDE_PATHS),
+  AWS_REGION: z.string().optional().default('us-east-1'),
+});
+
+/** Deep-merges the secret JSON (`{"ga4":{"apiSecret":"…"}}`) over the plain provider config. */
+function mergeSecrets(config: Record<string, unknown>, secrets: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...config };
+  for (const [provider, values] of Object.entries(secrets)) {
+    if (values !== null && typeof values === 'object') merged[provider] = { ...(merged[provider] as object | undefined), ...values };
+  }
+  return merged;
+}
+
+function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the error below, without echoing the (possibly secret) text
+  }
+  throw new ConfigError(`${what} must be a JSON object`);
+}
+
+const localCredentials = (endpoint: string | undefined) =>
+  endpoint !== undefined && isLoopback(endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
+
+/**
+ * Builds the forwarder's dependencies from the environment, once per cold start: providers (with
+ * their secrets from Secrets Manager), the Powertools-backed delivery ledger, the dead-letter sink
+ * and the privacy rules.
+ */
+export async function forwarderFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<ForwarderDependencies> {
+  const parsed = forwarderEnvironment.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid forwarder configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  let providerConfig = parseJsonObject(e.EDGEPRINT_PROVIDERS, 'EDGEPRINT_PROVIDERS');
+  if (e.EDGEPRINT_PROVIDER_SECRETS_ARN !== undefined) {
+    const secrets = parseJsonObject(await readSecret(e.EDGEPRINT_PROVIDER_SECRETS_ARN, e.AWS_REGION), 'The provider secrets');
+    providerConfig = mergeSecrets(providerConfig, secrets);
+  }
+  const logger = new Logger({ serviceName: 'edgeprint-forwarder' });
+  const providers = providersFromConfig(providerConfig, httpPost, {
+    onDrop: (provider, reason, eventId) => logger.warn('event dropped by provider adapter', { metric: 'ProviderDrop', provider, reason, eventId }),
+  });
+  const sqs = new SQSClient({ region: e.AWS_REGION, endpoint: e.EDGEPRINT_SQS_ENDPOINT, ...localCredentials(e.EDGEPRINT_SQS_ENDPOINT) });
+  const deadLetter: DeadLetterSink = async (letter) => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: e.EDGEPRINT_DLQ_URL, MessageBody: JSON.stringify(letter) }));
+  };
+  const dynamodb = new DynamoDBClient({ region: e.AWS_REGION, endpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT, ...localCredentials(e.EDGEPRINT_DYNAMODB_ENDPOINT) });
+  const privacy = {
+    forwardGpc: e.EDGEPRINT_FORWARD_GPC,
+    honorDnt: e.EDGEPRINT_HONOR_DNT,
+    denyParams: e.EDGEPRINT_FORWARD_DENY_PARAMS,
+    excludePaths: e.EDGEPRINT_FORWARD_EXCLUDE_PATHS,
+  };
+  return {
+    providers,
+    ledger: powertoolsDeliveryLedger({ client: dynamodb, tableName: e.EDGEPRINT_IDEMPOTENCY_TABLE, windowSeconds: e.EDGEPRINT_IDEMPOTENCY_WINDOW_SECONDS }),
+    filter: (events) => {
+      const result = applyPrivacyFilter(events, privacy);
+      for (const [reason, count] of Object.entries(result.dropped)) {
+        if (count > 0) logger.info('events kept from providers', { metric: 'ForwardPrivacyDrop', reason, count });
+      }
+      return result.events;
+    },
+    deadLetter,
+    maxAttempts: e.EDGEPRINT_MAX_ATTEMPTS,
+    log: (level, message, details) => logger[level](message, details),
+  };
+}
+
+let shared: Promise<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>> | undefined;
+
+/**
+ * The forwarder handler with its dependencies resolved on first use. A failed start is not cached.
+ * @example export const handler = forwarderHandler
+ */
+export async function forwarderHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  shared ??= forwarderFromEnvironment()
+    .then(createForwarder)
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
+  return (await shared)(event, context);
+}
+
+/** Forgets the cached forwarder so the next call reads the environment again (local stack restarts, tests). */
+export function resetForwarderForTests(): void {
+  shared = undefined;
+}
