@@ -19,6 +19,8 @@ export interface LocalSqsOptions {
   readonly visibilityTimeoutMs?: number;
   readonly maxReceiveCount?: number;
   readonly pollIntervalMs?: number;
+  /** Batches processed at once, like the concurrent pollers of a Lambda event source mapping. */
+  readonly concurrency?: number;
 }
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -27,6 +29,7 @@ export interface LocalSqs {
   readonly endpoint: string;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
+  readonly deadLetterQueueArn: string;
   /** Starts the event source mapping: polls and invokes the handler until close(). */
   attach(handler: SqsHandler): void;
   /** Runs polls until the main queue is empty (visible or not), or the timeout passes. For tests and benches. */
@@ -68,6 +71,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000;
   const maxReceiveCount = options.maxReceiveCount ?? 5;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const concurrency = options.concurrency ?? 2;
   const raw = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const db = DynamoDBDocumentClient.from(raw);
   try {
@@ -90,6 +94,15 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   }
 
   let sequence = 0;
+
+  async function redriveAll(): Promise<number> {
+    const letters = await list('dlq');
+    for (const item of letters) {
+      await put('main', item.body);
+      await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'dlq', sk: item.sk } }));
+    }
+    return letters.length;
+  }
   async function put(queue: 'main' | 'dlq', body: string): Promise<string> {
     const messageId = randomUUID();
     const sentAt = Date.now();
@@ -129,6 +142,10 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
               successful.push({ Id: entry.Id, MessageId: await put(queue, entry.MessageBody), MD5OfMessageBody: md5(entry.MessageBody) });
             }
             answer(200, { Successful: successful, Failed: [] });
+          } else if (target === 'AmazonSQS.StartMessageMoveTask') {
+            // The DLQ re-drive, as `aws sqs start-message-move-task --source-arn <dlq arn>` does in AWS.
+            const moved = await redriveAll();
+            answer(200, { TaskHandle: `local-${moved}` });
           } else {
             answer(400, { __type: 'com.amazonaws.sqs#InvalidAction', message: `Not supported locally: ${target}` });
           }
@@ -141,6 +158,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const queueUrl = `${endpoint}/${ACCOUNT}/${QUEUE}`;
+  const deadLetterQueueArn = `arn:aws:sqs:local:${ACCOUNT}:${DLQ}`;
   const deadLetterQueueUrl = `${endpoint}/${ACCOUNT}/${DLQ}`;
 
   type Item = { queue: string; sk: string; messageId: string; body: string; sentAt: number; visibleAt: number; receiveCount: number; receipt?: string };
@@ -161,16 +179,21 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   /** Claims up to one batch of visible messages, the way ReceiveMessage does. */
   async function receive(): Promise<Item[]> {
     const now = Date.now();
-    const claimed: Item[] = [];
-    for (const item of await list('main', 200)) {
-      if (claimed.length >= batchSize) break;
-      if (item.visibleAt > now) continue;
+    const visible = (await list('main', Math.max(50, batchSize * concurrency * 3))).filter((item) => item.visibleAt <= now && !inFlight.has(item.sk));
+    const candidates: Item[] = [];
+    for (const item of visible) {
+      if (candidates.length >= batchSize) break;
       if (item.receiveCount >= maxReceiveCount) {
         // The redrive policy: past maxReceiveCount the message moves to the dead-letter queue.
         await db.send(new PutCommand({ TableName: tableName, Item: { ...item, queue: 'dlq', visibleAt: 0 } }));
         await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'main', sk: item.sk } }));
         continue;
       }
+      candidates.push(item);
+      inFlight.add(item.sk);
+    }
+    const claimed: Item[] = [];
+    await Promise.all(candidates.map(async (item) => {
       const receipt = randomUUID();
       try {
         await db.send(
@@ -184,9 +207,10 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
         );
         claimed.push({ ...item, receipt, receiveCount: item.receiveCount + 1 });
       } catch {
-        // Claimed by another poll in the meantime.
+        // Claimed by another poller in the meantime.
+        inFlight.delete(item.sk);
       }
-    }
+    }));
     return claimed;
   }
 
@@ -211,7 +235,9 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
 
   let handler: SqsHandler | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let polling: Promise<number> | undefined;
+  const polls = new Set<Promise<number>>();
+  /** Messages a poller of this process holds, so concurrent pollers do not race for them. */
+  const inFlight = new Set<string>();
   let closed = false;
 
   /** One poll: receive a batch, invoke, delete what succeeded. Returns the batch size. */
@@ -226,31 +252,40 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     } catch {
       // A thrown handler fails the whole batch: every message becomes visible again after the timeout.
     }
-    for (const item of batch) {
-      if (failedIds.has(item.messageId)) continue;
-      await db
-        .send(new DeleteCommand({ TableName: tableName, Key: { queue: 'main', sk: item.sk }, ConditionExpression: 'receipt = :receipt', ExpressionAttributeValues: { ':receipt': item.receipt } }))
-        .catch(() => undefined);
-    }
+    await Promise.all(
+      batch.map(async (item) => {
+        if (!failedIds.has(item.messageId)) {
+          await db
+            .send(new DeleteCommand({ TableName: tableName, Key: { queue: 'main', sk: item.sk }, ConditionExpression: 'receipt = :receipt', ExpressionAttributeValues: { ':receipt': item.receipt } }))
+            .catch(() => undefined);
+        }
+        inFlight.delete(item.sk);
+      }),
+    );
     return batch.length;
   }
 
-  function poll(): Promise<number> {
-    polling ??= pollOnce().finally(() => {
-      polling = undefined;
-    });
-    return polling;
+  /** Runs up to `concurrency` polls at once; resolves with the messages they handled. */
+  async function poll(): Promise<number> {
+    const started: Promise<number>[] = [];
+    while (polls.size < concurrency) {
+      const next: Promise<number> = pollOnce()
+        .catch(() => 0)
+        .finally(() => polls.delete(next));
+      polls.add(next);
+      started.push(next);
+    }
+    const counts = await Promise.all(started.length > 0 ? started : [...polls]);
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   function schedule(): void {
     if (closed) return;
     timer = setTimeout(() => {
-      void poll()
-        .catch(() => 0)
-        .then((count) => {
-          if (count > 0) setImmediate(schedule);
-          else schedule();
-        });
+      void poll().then((count) => {
+        if (count > 0) setImmediate(schedule);
+        else schedule();
+      });
     }, pollIntervalMs);
   }
 
@@ -258,6 +293,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     endpoint,
     queueUrl,
     deadLetterQueueUrl,
+    deadLetterQueueArn,
     attach(next) {
       handler = next;
       schedule();
@@ -265,8 +301,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     async drain(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const remaining = await list('main');
-        if (remaining.length === 0) return;
+        if ((await list('main', 1)).length === 0 && polls.size === 0) return;
         const count = await poll();
         if (count === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50, visibilityTimeoutMs)));
       }
@@ -275,18 +310,11 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     async messages(queue) {
       return (await list(queue)).map((item) => ({ messageId: item.messageId, body: item.body, receiveCount: item.receiveCount }));
     },
-    async redrive() {
-      const letters = await list('dlq');
-      for (const item of letters) {
-        await put('main', item.body);
-        await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'dlq', sk: item.sk } }));
-      }
-      return letters.length;
-    },
+    redrive: redriveAll,
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
-      await polling?.catch(() => undefined);
+      await Promise.all([...polls]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -9,6 +9,8 @@ import { ensureIdempotencyTable, ensureTable, startEmbeddedDynamo, type Embedded
 import { startLocalSqs, type LocalSqs, type SqsHandler } from './local-sqs';
 import { resetForwarderForTests } from '../../layers/core/src/forwarding/forwarder-runtime';
 import { createLocalServer, listen, type LambdaHttpHandler } from './server';
+import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequestHandler } from './edge-proxy';
+import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 
 export interface LocalStackOptions {
@@ -23,7 +25,11 @@ export interface LocalStackOptions {
   /** Serve the demo site at `/` (npm start does; tests may too). */
   readonly demo?: boolean;
   /** Local queue settings (SQS semantics); tests shorten the visibility timeout. */
-  readonly queue?: { readonly visibilityTimeoutMs?: number; readonly maxReceiveCount?: number; readonly batchSize?: number; readonly pollIntervalMs?: number };
+  readonly queue?: { readonly visibilityTimeoutMs?: number; readonly maxReceiveCount?: number; readonly batchSize?: number; readonly pollIntervalMs?: number; readonly concurrency?: number };
+  /** A site to put the local edge proxy in front of (`--origin`); no proxy when undefined. */
+  readonly origin?: string;
+  /** Local edge proxy settings: its port (default 0 here; `npm start` uses EDGE_PORT or 3001), the edge rules, the geo it reports. */
+  readonly edge?: { readonly port?: number; readonly rules?: Partial<EdgeRules>; readonly country?: string; readonly asn?: number };
 }
 
 export interface LocalStack {
@@ -33,6 +39,8 @@ export interface LocalStack {
   readonly env: Readonly<Record<string, string>>;
   /** The local SQS stand-in and its event source mapping into the forwarder. */
   readonly queue: LocalSqs;
+  /** The local edge proxy, when started with an origin. */
+  readonly edge?: EdgeProxy;
   close(): Promise<void>;
 }
 
@@ -60,6 +68,25 @@ function loadForwarder(): SqsHandler {
 }
 
 /**
+ * The edge configuration a build would bake in, from the stack's secret and the rules given (or
+ * EDGEPRINT_EDGE_RULES), published the way the bundle sees it: as the `__EDGEPRINT_EDGE_CONFIG__`
+ * global. The ingest handler gets the same rules through its environment.
+ */
+function bakeLocalEdgeConfig(env: Record<string, string>, rules: Partial<EdgeRules> | undefined): void {
+  const fromEnv = env.EDGEPRINT_EDGE_RULES ?? process.env.EDGEPRINT_EDGE_RULES;
+  const config = parseEdgeConfig({ siteId: 'local', ...(fromEnv === undefined ? {} : JSON.parse(fromEnv)), ...rules, secret: env.EDGEPRINT_SECRET });
+  env.EDGEPRINT_EDGE_RULES = JSON.stringify(edgeRulesOf(config));
+  (globalThis as Record<string, unknown>)[EDGE_CONFIG_GLOBAL] = config;
+}
+
+function loadEdgeHandlers(): { viewerRequest: ViewerRequestHandler; ingest: KinesisHandler } {
+  return {
+    viewerRequest: require('../../functions/edge/handler').handler,
+    ingest: require('../../functions/edge-ingest/handler').handler,
+  };
+}
+
+/**
  * Starts the whole service in this process: embedded DynamoDB (or the endpoint in
  * EDGEPRINT_DYNAMODB_ENDPOINT), the table, the snippet build and the HTTP server. One per process.
  * @example const stack = await startLocalStack({ port: 0 }); … await stack.close()
@@ -82,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     visibilityTimeoutMs: options.queue?.visibilityTimeoutMs,
     batchSize: options.queue?.batchSize,
     pollIntervalMs: options.queue?.pollIntervalMs,
+    concurrency: options.queue?.concurrency,
   });
   if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
   const env: Record<string, string> = {
@@ -96,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     EDGEPRINT_TABLE: tableName,
     EDGEPRINT_DYNAMODB_ENDPOINT: dynamodbEndpoint,
   };
+  if (options.origin !== undefined) bakeLocalEdgeConfig(env, options.edge?.rules);
   Object.assign(process.env, env);
   resetRuntimeForTests();
   resetForwarderForTests();
@@ -107,13 +136,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   server.keepAliveTimeout = 5000;
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const edge =
+    options.origin === undefined
+      ? undefined
+      : await startEdgeProxy({
+          origin: options.origin,
+          api: url,
+          port: options.edge?.port ?? 0,
+          host: options.host ?? '127.0.0.1',
+          country: options.edge?.country,
+          asn: options.edge?.asn,
+          ...loadEdgeHandlers(),
+        });
   return {
     url,
     dynamodbEndpoint,
     tableName,
     env,
     queue,
+    edge,
     close: async () => {
+      await edge?.close();
       await queue.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

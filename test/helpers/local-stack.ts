@@ -15,10 +15,11 @@ process.env.EDGEPRINT_REBUILD_SNIPPET ??= 'false';
  * test file, over loopback. Returns a getter, valid inside tests.
  * @example const stack = useLocalStack({ env: { EDGEPRINT_DEBOUNCE_SECONDS: '10' } })
  */
-export function useLocalStack(options: LocalStackOptions = {}): () => LocalStack {
+export function useLocalStack(options: LocalStackOptions | (() => LocalStackOptions) = {}): () => LocalStack {
   let stack: LocalStack | undefined;
   beforeAll(async () => {
-    stack = await startLocalStack({ demo: false, ...options });
+    // A function lets options depend on other beforeAll hooks (a stub's port, say).
+    stack = await startLocalStack({ demo: false, ...(typeof options === 'function' ? options() : options) });
   });
   afterAll(async () => {
     await stack?.close();
