@@ -129,6 +129,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   resetRuntimeForTests();
   resetForwarderForTests();
   queue.attach(loadForwarder());
+  // AWS runs the outbox sweep on a schedule; locally it runs at start and every minute.
+  const sweep: () => Promise<unknown> = require('../../functions/outbox-sweep/handler').handler;
+  await sweep().catch(() => undefined);
+  const sweeper = setInterval(() => void sweep().catch(() => undefined), 60_000);
+  sweeper.unref();
   const server: Server = createLocalServer({
     handlers: loadHandlers(),
     trustProxy: options.trustProxy ?? process.env.EDGEPRINT_TRUST_PROXY === 'true',

@@ -9,6 +9,9 @@ import { publishEvents, type PublishDependencies } from './forwarding/publish-ev
 import { sqsEventQueue } from './queue/sqs-event-queue';
 import { createTableContext, isLoopback, type TableContext } from './store/client';
 import { putOutboxEvents } from './store/outbox/put-outbox-events';
+import { deleteOutboxEvent, listOutboxEvents } from './store/outbox/take-outbox-events';
+import type { EventQueue } from './forwarding/event-queue';
+import { sweepOutbox } from './forwarding/sweep-outbox';
 import { dynamoEventStore } from './store/dynamo-event-store';
 import { readSecret } from './secrets/read-secret';
 
@@ -39,10 +42,12 @@ export interface Runtime {
   readonly newEventId: () => string;
   /** Enqueues recorded events for forwarding; never throws (see publishEvents). */
   readonly publish: (events: readonly ForwardEvent[]) => Promise<void>;
+  /** Re-sends the outbox to the queue (no-op when forwarding is off). */
+  readonly sweepOutbox: () => Promise<{ resent: number; remaining: number }>;
 }
 
-function eventPublisher(config: EdgeprintConfig, table: TableContext, logger: Logger): Runtime['publish'] {
-  if (config.queueUrl === undefined) return async () => undefined;
+function eventQueue(config: EdgeprintConfig): EventQueue | undefined {
+  if (config.queueUrl === undefined) return undefined;
   const local = config.sqsEndpoint !== undefined && isLoopback(config.sqsEndpoint);
   const client = new SQSClient({
     region: config.region,
@@ -50,8 +55,13 @@ function eventPublisher(config: EdgeprintConfig, table: TableContext, logger: Lo
     maxAttempts: 2,
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
+  return sqsEventQueue(client, config.queueUrl);
+}
+
+function eventPublisher(queue: EventQueue | undefined, config: EdgeprintConfig, table: TableContext, logger: Logger): Runtime['publish'] {
+  if (queue === undefined) return async () => undefined;
   const dependencies: PublishDependencies = {
-    queue: sqsEventQueue(client, config.queueUrl),
+    queue,
     outbox: { put: (events) => putOutboxEvents(table, events, config.retentionDays) },
     log: (level, message, details) => logger[level](message, details),
   };
@@ -60,12 +70,20 @@ function eventPublisher(config: EdgeprintConfig, table: TableContext, logger: Lo
   };
 }
 
+function outboxSweeper(queue: EventQueue | undefined, table: TableContext): Runtime['sweepOutbox'] {
+  if (queue === undefined) return async () => ({ resent: 0, remaining: 0 });
+  return () =>
+    sweepOutbox({ list: () => listOutboxEvents(table), remove: (key) => deleteOutboxEvent(table, key) }, queue);
+}
+
 /** @example const runtime = createRuntime(loadConfig(process.env)) */
 export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<Runtime, 'config'>> = {}): Runtime {
   const logger = overrides.logger ?? new Logger({ serviceName: 'edgeprint' });
   const table = createTableContext({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
+  const queue = eventQueue(config);
   return {
-    publish: overrides.publish ?? eventPublisher(config, table, logger),
+    publish: overrides.publish ?? eventPublisher(queue, config, table, logger),
+    sweepOutbox: overrides.sweepOutbox ?? outboxSweeper(queue, table),
     config,
     logger,
     store: overrides.store ?? dynamoEventStore(table, config.retentionDays),
