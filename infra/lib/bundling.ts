@@ -1,0 +1,53 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stage } from 'aws-cdk-lib';
+import { buildSync } from 'esbuild';
+import type { Construct } from 'constructs';
+
+/**
+ * A fresh directory for a construct's build output, inside the cloud assembly directory (cdk.out
+ * for the CLI, a temporary directory in tests), so synth leaves nothing elsewhere.
+ */
+export function buildDirectory(scope: Construct, name: string): string {
+  const outdir = Stage.of(scope)?.outdir;
+  if (outdir === undefined) throw new Error(`${scope.node.path} must be inside a CDK App or Stage to build ${name}`);
+  const directory = join(outdir, '.build', `${name}-${scope.node.addr}`);
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(directory, { recursive: true });
+  return directory;
+}
+
+export interface BundleOptions {
+  readonly entry: string;
+  readonly outfile: string;
+  /** esbuild target, e.g. `node22`. */
+  readonly target: string;
+  readonly sourcemap: boolean;
+  /** Modules left to `require` at run time. */
+  readonly external?: readonly string[];
+  /** Build-time constants (esbuild `define`), e.g. the Lambda@Edge configuration. */
+  readonly define?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One minified CommonJS file for Node.js with esbuild's synchronous API (CDK constructs build
+ * during construction). Module-first `mainFields`, as for the NodejsFunction bundles.
+ */
+export function bundleFile(options: BundleOptions): void {
+  buildSync({
+    entryPoints: [options.entry],
+    outfile: options.outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: options.target,
+    minify: true,
+    sourcemap: options.sourcemap,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    external: [...(options.external ?? [])],
+    define: { ...options.define },
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+}

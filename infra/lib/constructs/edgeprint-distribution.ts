@@ -1,0 +1,231 @@
+import { join } from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { buildDirectory, bundleFile } from '../bundling';
+import { FUNCTIONS_DIR, NODE_RUNTIME } from './edgeprint-function';
+
+/** Lambda@Edge functions live in us-east-1, whatever the distribution's stack region. */
+const EDGE_REGION = 'us-east-1';
+
+export interface EdgeprintDistributionProps {
+  /** Host name of the HTTP API (`<id>.execute-api.<region>.amazonaws.com`). */
+  readonly apiDomainName: string;
+  /** Domain name of the user's site: the default origin. */
+  readonly siteOrigin: string;
+  /** @default '/_ep' */
+  readonly apiPathPrefix?: string;
+  readonly domainNames?: readonly string[];
+  /** ACM certificate in us-east-1 covering `domainNames`. */
+  readonly certificateArn?: string;
+  readonly webAclArn?: string;
+  /** @default true */
+  readonly accessLogs?: boolean;
+  /** @default 90 */
+  readonly logRetentionDays?: number;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Build-time constants for the edge bundle (esbuild `define`): Lambda@Edge has no environment
+   * variables, so its configuration is baked in here.
+   */
+  readonly edgeDefine?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The CloudFront Function that removes the API prefix (`/_ep/v1/collect` → `/v1/collect`) on the
+ * API behaviour, so the API keeps its own paths and the site serves it first-party.
+ */
+export function stripPrefixFunctionCode(prefix: string): string {
+  return [
+    'function handler(event) {',
+    '  var request = event.request;',
+    `  var rest = request.uri.substring(${prefix.length});`,
+    "  request.uri = rest.length > 0 ? rest : '/';",
+    '  return request;',
+    '}',
+  ].join('\n');
+}
+
+/**
+ * A CloudFront distribution in front of the user's site: the Lambda@Edge viewer-request
+ * fingerprinter on the default behaviour, and the HTTP API first-party under `${apiPathPrefix}/*`
+ * (not cached, cookies, query strings and viewer headers forwarded with CloudFront's viewer address
+ * and country headers, the prefix stripped by a CloudFront Function), HTTPS only.
+ * @example new EdgeprintDistribution(this, 'Distribution', { apiDomainName: api.domainName, siteOrigin: 'origin.shop.example' })
+ */
+export class EdgeprintDistribution extends Construct {
+  readonly distribution: cloudfront.Distribution;
+  readonly viewerRequest: cloudfront.experimental.EdgeFunction;
+  readonly stripPrefix: cloudfront.Function;
+  readonly accessLogBucket?: s3.Bucket;
+  /** The edge handler's bundle (`index.js`), for size reports. */
+  readonly edgeBundlePath: string;
+
+  constructor(scope: Construct, id: string, props: EdgeprintDistributionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region)) {
+      throw new Error(`${stack.node.path}: a stack with the edgeprint distribution needs an explicit region (env: { region })`);
+    }
+    const prefix = props.apiPathPrefix ?? '/_ep';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = (props.logRetentionDays ?? 90) as logs.RetentionDays;
+
+    const bundleDirectory = buildDirectory(this, 'edge-function');
+    this.edgeBundlePath = join(bundleDirectory, 'index.js');
+    bundleFile({
+      entry: join(FUNCTIONS_DIR, 'edge', 'handler.ts'),
+      outfile: this.edgeBundlePath,
+      target: 'node24',
+      sourcemap: false,
+      define: props.edgeDefine,
+    });
+
+    // The function, its role and its log group live in us-east-1: this stack, or a support stack.
+    const edgeStackId = `${stack.node.id}EdgeLambda`;
+    const edgeHome =
+      stack.region === EDGE_REGION
+        ? stack
+        : ((stack.node.scope?.node.tryFindChild(edgeStackId) as Stack | undefined) ??
+          new Stack(stack.node.scope as Construct, edgeStackId, {
+            env: { region: EDGE_REGION, account: stack.account },
+            description: 'edgeprint: the Lambda@Edge function (Lambda@Edge functions must be in us-east-1)',
+          }));
+    const role = new iam.Role(edgeHome, `${id}ViewerRequestRole`, {
+      // EdgeFunction adds edgelambda.amazonaws.com to the trust policy.
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'edgeprint Lambda@Edge viewer-request function',
+    });
+    this.viewerRequest = new cloudfront.experimental.EdgeFunction(this, 'ViewerRequest', {
+      ...(edgeHome === stack ? {} : { stackId: edgeStackId }),
+      description: 'edgeprint viewer-request fingerprinter (Lambda@Edge)',
+      runtime: NODE_RUNTIME,
+      // Lambda@Edge runs x86_64 functions; arm64 is not documented as supported there.
+      architecture: lambda.Architecture.X86_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(bundleDirectory),
+      memorySize: 128,
+      timeout: Duration.seconds(5),
+      role,
+    });
+    const functionName = this.viewerRequest.lambda.functionName;
+    // Replicas log in the region that served the viewer, to /aws/lambda/us-east-1.<name>. This log
+    // group (us-east-1's) gets the retention; Lambda creates the other regions' groups on first use.
+    new logs.LogGroup(edgeHome, `${id}ViewerRequestLogs`, {
+      logGroupName: `/aws/lambda/${EDGE_REGION}.${functionName}`,
+      retention: logRetention,
+      removalPolicy,
+    });
+    const logPolicy = new iam.Policy(edgeHome, `${id}ViewerRequestLogPolicy`, {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [
+            Stack.of(edgeHome).formatArn({
+              service: 'logs',
+              region: '*',
+              resource: 'log-group',
+              resourceName: `/aws/lambda/${EDGE_REGION}.${functionName}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      ],
+    });
+    logPolicy.attachToRole(role);
+    Validations.of(logPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/${EDGE_REGION}.<${Stack.of(edgeHome).getLogicalId(this.viewerRequest.lambda.node.defaultChild as lambda.CfnFunction)}>:*]`,
+      reason: 'Lambda@Edge replicas write logs in whichever region served the viewer, so the region must be a wildcard; the log group name is this function only.',
+    });
+
+    this.stripPrefix = new cloudfront.Function(this, 'StripApiPrefix', {
+      code: cloudfront.FunctionCode.fromInline(stripPrefixFunctionCode(prefix)),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: `edgeprint: strip ${prefix} before the API`,
+    });
+
+    if (props.accessLogs ?? true) {
+      this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        // CloudFront standard logging writes with ACLs.
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        lifecycleRules: [{ expiration: Duration.days(props.logRetentionDays ?? 90) }],
+        removalPolicy,
+        autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
+      });
+      Validations.of(this.accessLogBucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket is itself the access-log destination (CloudFront standard logs); logging its own access would need yet another bucket.',
+      });
+    }
+
+    const httpsOrigin = (domainName: string) =>
+      new origins.HttpOrigin(domainName, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      });
+    const domainNames = [...(props.domainNames ?? [])];
+    const customDomain = domainNames.length > 0 && props.certificateArn !== undefined;
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `edgeprint: ${props.siteOrigin} with the API under ${prefix}`,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      defaultBehavior: {
+        origin: httpsOrigin(props.siteOrigin),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        edgeLambdas: [{ functionVersion: this.viewerRequest.currentVersion, eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        [`${prefix}/*`]: {
+          origin: httpsOrigin(props.apiDomainName),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // API Gateway rejects a foreign Host header, and a custom allow-list is capped at 10
+          // headers (the API reads more): this managed policy forwards all viewer headers but Host,
+          // all cookies and query strings, plus CloudFront-Viewer-Address and -Country.
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          functionAssociations: [{ function: this.stripPrefix, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        },
+      },
+      ...(customDomain
+        ? {
+            domainNames,
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn as string),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            sslSupportMethod: cloudfront.SSLMethod.SNI,
+          }
+        : {}),
+      ...(props.webAclArn === undefined ? {} : { webAclId: props.webAclArn }),
+      ...(this.accessLogBucket === undefined ? {} : { enableLogging: true, logBucket: this.accessLogBucket, logFilePrefix: 'cloudfront/' }),
+    });
+
+    const acknowledge = (ruleId: string, reason: string) => Validations.of(this.distribution).acknowledge({ id: ruleId, reason });
+    acknowledge('AwsSolutions-CFR1', 'The distribution fronts the site itself: which countries may reach it is the site owner\'s choice, not the tracker\'s.');
+    if (props.webAclArn === undefined) {
+      acknowledge('AwsSolutions-CFR2', 'No web ACL configured (set webAclArn to attach one); the API is rate-limited by its stage throttling.');
+    }
+    if (!customDomain) {
+      acknowledge('AwsSolutions-CFR4', 'No custom domain configured: the default *.cloudfront.net certificate cannot enforce a minimum TLS version. Setting domainNames and certificateArn applies TLSv1.2_2021.');
+    }
+    if (this.accessLogBucket === undefined) {
+      acknowledge('AwsSolutions-CFR3', 'Access logs turned off in the configuration (cloudFrontAccessLogs: false): they would keep every viewer\'s full IP.');
+    }
+  }
+
+  /** The distribution's host name (`dxxxx.cloudfront.net`). */
+  get domainName(): string {
+    return this.distribution.distributionDomainName;
+  }
+}

@@ -1,0 +1,97 @@
+import { type App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EdgeprintDistribution, stripPrefixFunctionCode } from '../../../../infra/lib/constructs/edgeprint-distribution';
+import { acknowledgements, logicalIdOf, newApp, unacknowledgedNagFindings } from '../../synth-app';
+
+/** Runs the CloudFront Function's code (cloudfront-js-2.0 is plain ES5 here) on a viewer request. */
+function runStripPrefix(prefix: string, uri: string): string {
+  const handler = new Function(`${stripPrefixFunctionCode(prefix)}; return handler;`)() as (event: unknown) => { uri: string };
+  return handler({ request: { uri, method: 'GET', querystring: {}, headers: {}, cookies: {} } }).uri;
+}
+
+describe('stripPrefixFunctionCode()', () => {
+  it.each([
+    ['/_ep/v1/collect', '/v1/collect'],
+    ['/_ep/v1/hits', '/v1/hits'],
+    ['/_ep/', '/'],
+    ['/_ep', '/'],
+  ])('turns %s into %s', (uri, expected) => {
+    expect(runStripPrefix('/_ep', uri)).toBe(expected);
+  });
+
+  it('uses the configured prefix', () => {
+    expect(runStripPrefix('/_track', '/_track/v1/r')).toBe('/v1/r');
+  });
+});
+
+describe('EdgeprintDistribution', () => {
+  let app: App;
+  let stack: Stack;
+  let distribution: EdgeprintDistribution;
+  let template: Template;
+
+  beforeAll(() => {
+    // us-east-1: the Lambda@Edge function stays in the distribution's own stack.
+    app = newApp();
+    stack = new Stack(app, 'Site', { env: { region: 'us-east-1' } });
+    distribution = new EdgeprintDistribution(stack, 'Edge', {
+      apiDomainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      siteOrigin: 'origin.shop.example',
+      apiPathPrefix: '/_t',
+      domainNames: ['shop.example', 'www.shop.example'],
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+      accessLogs: false,
+    });
+    app.synth();
+    template = Template.fromStack(stack);
+  });
+
+  it('puts the edge function, its role and log group in the same stack when it is in us-east-1', () => {
+    expect(distribution.viewerRequest.lambda.stack).toBe(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs24.x' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.objectLike({ 'Fn::Join': ['', ['/aws/lambda/us-east-1.', { Ref: logicalIdOf(distribution.viewerRequest.lambda) }]] }) });
+  });
+
+  it('serves the custom domains with SNI and the TLSv1.2_2021 policy, behind the web ACL', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['shop.example', 'www.shop.example'],
+        ViewerCertificate: {
+          AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
+        WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/_t/*' })],
+      }),
+    });
+  });
+
+  it('keeps no access logs when they are turned off', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    const config = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig;
+    expect(config.Logging).toBeUndefined();
+  });
+
+  it('strips the configured prefix in a cloudfront-js-2.0 function', () => {
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      FunctionCode: stripPrefixFunctionCode('/_t'),
+    });
+  });
+
+  it('is cdk-nag clean, acknowledging only what the configuration leaves open', () => {
+    expect(unacknowledgedNagFindings(app)).toEqual([]);
+    const acknowledged = acknowledgements(app).map((entry) => entry.id);
+    // A custom domain, a web ACL: no TLS or WAF acknowledgement; logs off: CFR3 acknowledged.
+    expect(acknowledged).toEqual(expect.arrayContaining(['AwsSolutions-CFR3', 'AwsSolutions-CFR1']));
+    expect(acknowledged).not.toContain('AwsSolutions-CFR4');
+    expect(acknowledged).not.toContain('AwsSolutions-CFR2');
+  });
+
+  it('refuses a stack without an explicit region', () => {
+    const agnostic = new Stack(newApp(), 'Agnostic');
+    expect(() => new EdgeprintDistribution(agnostic, 'Edge', { apiDomainName: 'a.example', siteOrigin: 'origin.shop.example' })).toThrow(/needs an explicit region/);
+  });
+});

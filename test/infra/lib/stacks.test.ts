@@ -1,0 +1,469 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ROUTES } from '../../../infra/routes';
+import { BUNDLE_BUDGETS, bundleReport, type BundleInfo } from '../../../infra/lib/bundle-report';
+import { resolveSettings } from '../../../infra/lib/config';
+import { CORE_MODULE } from '../../../infra/lib/constructs/core-layer';
+import { QUEUE_ACTIONS, TABLE_ACTIONS } from '../../../infra/lib/constructs/edgeprint-function';
+import { buildEdgeprintApp, type EdgeprintApp } from '../../../infra/lib/stacks';
+import { TABLE_SCHEMA } from '../../../layers/core/src/store/table';
+import { acknowledgements, logicalIdOf, newApp, resourcesOf, unacknowledgedNagFindings } from '../synth-app';
+
+// One synthesis for the whole file: bundling every function takes seconds.
+let app: App;
+let stacks: EdgeprintApp;
+let regional: Template;
+let edge: Template;
+let edgeLambdaStack: Stack;
+let edgeLambda: Template;
+
+const PROVIDER_SECRETS = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:edgeprint/providers-AbCdEf';
+const settings = resolveSettings({
+  region: 'eu-west-1',
+  siteOrigin: 'origin.shop.example',
+  allowedOrigins: ['https://shop.example'],
+  allowedRedirectHosts: ['shop.example'],
+  forwarding: {
+    providers: { plausible: { url: 'https://plausible.io', domain: 'shop.example' } },
+    providerSecretsArn: PROVIDER_SECRETS,
+  },
+});
+
+beforeAll(() => {
+  app = newApp();
+  stacks = buildEdgeprintApp(app, settings);
+  app.synth();
+  regional = Template.fromStack(stacks.regional);
+  if (stacks.edge === undefined) throw new Error('the edge stack was not created');
+  edge = Template.fromStack(stacks.edge);
+  edgeLambdaStack = stacks.edge.distribution.viewerRequest.lambda.stack;
+  edgeLambda = Template.fromStack(edgeLambdaStack);
+});
+
+const fn = (name: keyof typeof stacks.regional.edgeprint.functions) => stacks.regional.edgeprint.functions[name];
+const forwarder = () => stacks.regional.edgeprint.events.forwarder;
+
+/** The statements of the IAM policies attached to a function's role. */
+function statementsOf(template: Template, roleLogicalId: string): Array<Record<string, any>> {
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+}
+
+const actionsOf = (statement: Record<string, any>): string[] => [statement.Action].flat();
+const resourcesOfStatement = (statement: Record<string, any>): unknown[] => [statement.Resource].flat();
+
+describe('buildEdgeprintApp()', () => {
+  describe('HTTP API', () => {
+    it.each(ROUTES.map((route) => [route.path, route.functionName] as const))('routes ANY %s to the %s function through a payload-2.0 Lambda proxy integration', (path, functionName) => {
+      const routes = resourcesOf(regional, 'AWS::ApiGatewayV2::Route').filter(([, route]) => route.Properties.RouteKey === `ANY ${path}`);
+      expect(routes).toHaveLength(1);
+      const target = JSON.stringify(routes[0]?.[1].Properties.Target);
+      const integrations = resourcesOf(regional, 'AWS::ApiGatewayV2::Integration').filter(([id]) => target.includes(`"${id}"`));
+      expect(integrations).toHaveLength(1);
+      expect(integrations[0]?.[1].Properties).toEqual(
+        expect.objectContaining({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(fn(functionName)), 'Arn'] },
+        }),
+      );
+    });
+
+    it('has exactly the routes of infra/routes.ts and nothing else', () => {
+      const keys = resourcesOf(regional, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey as string);
+      expect(keys.sort()).toEqual(ROUTES.map((route) => `ANY ${route.path}`).sort());
+    });
+
+    it('logs access on the $default stage (no IP, no user agent) and throttles the default route', () => {
+      regional.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: settings.throttling.rateLimit, ThrottlingBurstLimit: settings.throttling.burstLimit }),
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.api.accessLogs), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+      });
+      const format = resourcesOf(regional, 'AWS::ApiGatewayV2::Stage')[0]?.[1].Properties.AccessLogSettings.Format as string;
+      expect(format).not.toMatch(/sourceIp|userAgent/);
+    });
+  });
+
+  describe('table', () => {
+    it('has the keys, index and TTL of TABLE_SCHEMA, on demand, with PITR and deletion protection, retained', () => {
+      const { partitionKey, sortKey, ttlAttribute, gsi1 } = TABLE_SCHEMA;
+      regional.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: partitionKey, KeyType: 'HASH' },
+            { AttributeName: sortKey, KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: [
+            Match.objectLike({
+              IndexName: gsi1.name,
+              KeySchema: [
+                { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
+                { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            }),
+          ],
+          TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+          PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }),
+          DeletionProtectionEnabled: true,
+        }),
+      });
+    });
+  });
+
+  describe('event queue', () => {
+    const queueId = () => logicalIdOf(stacks.regional.edgeprint.events.queue);
+    const dlqId = () => logicalIdOf(stacks.regional.edgeprint.events.deadLetterQueue);
+
+    it('redrives to the dead-letter queue after at least 5 receives; the DLQ keeps messages longer', () => {
+      const queue = regional.toJSON().Resources[queueId()].Properties;
+      const dlq = regional.toJSON().Resources[dlqId()].Properties;
+      expect(queue.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [dlqId(), 'Arn'] });
+      expect(queue.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(dlq.MessageRetentionPeriod).toBeGreaterThan(queue.MessageRetentionPeriod);
+      for (const properties of [queue, dlq]) expect(properties.SqsManagedSseEnabled).toBe(true);
+    });
+
+    it('has a visibility timeout of at least 6x the forwarder timeout', () => {
+      const queue = regional.toJSON().Resources[queueId()].Properties;
+      const timeout = regional.toJSON().Resources[logicalIdOf(forwarder())].Properties.Timeout as number;
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    });
+
+    it.each([
+      ['queue', queueId],
+      ['dead-letter queue', dlqId],
+    ] as const)('denies every non-TLS request on the %s', (_name, id) => {
+      regional.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id() }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('gives the forwarder its delivery ledger (Powertools idempotency layout), the DLQ, the providers and the attempt limit', () => {
+      const events = stacks.regional.edgeprint.events;
+      regional.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      });
+      const queue = regional.toJSON().Resources[queueId()].Properties;
+      const variables = regional.toJSON().Resources[logicalIdOf(forwarder())].Properties.Environment.Variables;
+      expect(variables).toEqual(
+        expect.objectContaining({
+          EDGEPRINT_IDEMPOTENCY_TABLE: { Ref: logicalIdOf(events.deliveryLedger) },
+          EDGEPRINT_DLQ_URL: { Ref: dlqId() },
+          EDGEPRINT_PROVIDERS: JSON.stringify(settings.forwarding.providers),
+          EDGEPRINT_PROVIDER_SECRETS_ARN: PROVIDER_SECRETS,
+          EDGEPRINT_MAX_ATTEMPTS: String(queue.RedrivePolicy.maxReceiveCount),
+        }),
+      );
+    });
+
+    it('sweeps the outbox every 5 minutes', () => {
+      const sweepId = logicalIdOf(stacks.regional.edgeprint.outboxSweep);
+      regional.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweepId, 'Arn'] } })],
+      });
+      regional.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [sweepId, 'Arn'] },
+        Principal: 'events.amazonaws.com',
+      });
+    });
+
+    it('is drained by the forwarder with partial batch responses', () => {
+      regional.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+        FunctionName: { Ref: logicalIdOf(forwarder()) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BatchSize: 10,
+      });
+    });
+  });
+
+  describe('regional functions', () => {
+    const all = () => [...Object.values(stacks.regional.edgeprint.functions), forwarder(), stacks.regional.edgeprint.outboxSweep];
+
+    it('run the latest Node.js on arm64 with 256 MB, X-Ray, source maps and the core layer', () => {
+      const layerId = logicalIdOf(stacks.regional.edgeprint.coreLayer.layer);
+      for (const handler of all()) {
+        const properties = regional.toJSON().Resources[logicalIdOf(handler)].Properties;
+        expect({ name: handler.entryName, ...properties }).toEqual(
+          expect.objectContaining({
+            name: handler.entryName,
+            Runtime: 'nodejs24.x',
+            Architectures: ['arm64'],
+            MemorySize: 256,
+            TracingConfig: { Mode: 'Active' },
+            Layers: [{ Ref: layerId }],
+            Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+          }),
+        );
+      }
+    });
+
+    it('write to an explicit log group with the configured retention', () => {
+      for (const handler of all()) {
+        const logGroupId = logicalIdOf(handler.logGroup);
+        regional.hasResourceProperties('AWS::Lambda::Function', {
+          Handler: 'index.handler',
+          LoggingConfig: { LogGroup: { Ref: logGroupId } },
+          Role: { 'Fn::GetAtt': [logicalIdOf(handler.role!), 'Arn'] },
+        });
+        expect(regional.toJSON().Resources[logGroupId]).toEqual(
+          expect.objectContaining({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: settings.logRetentionDays } }),
+        );
+      }
+      // Every log group of the stack has a retention, the API access logs included.
+      for (const [, logGroup] of resourcesOf(regional, 'AWS::Logs::LogGroup')) {
+        expect(logGroup.Properties.RetentionInDays).toBe(settings.logRetentionDays);
+      }
+    });
+
+    it('get the runtime configuration and the secret ARN, never the secret itself', () => {
+      const secretRef = { Ref: logicalIdOf(stacks.regional.edgeprint.secret) };
+      for (const handler of Object.values(stacks.regional.edgeprint.functions)) {
+        const variables = regional.toJSON().Resources[logicalIdOf(handler)].Properties.Environment.Variables;
+        expect(variables).toEqual(
+          expect.objectContaining({
+            EDGEPRINT_TABLE: { Ref: logicalIdOf(stacks.regional.edgeprint.table.table) },
+            EDGEPRINT_SECRET_ARN: secretRef,
+            EDGEPRINT_ALLOWED_ORIGINS: 'https://shop.example',
+            EDGEPRINT_REDIRECT_HOSTS: 'shop.example',
+            EDGEPRINT_IP_MODE: settings.ipMode,
+            EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS: 'true',
+          }),
+        );
+        expect(variables).not.toHaveProperty('EDGEPRINT_SECRET');
+      }
+    });
+
+    it('pass the queue URL only to the functions that enqueue', () => {
+      const queueRef = { Ref: logicalIdOf(stacks.regional.edgeprint.events.queue) };
+      const variables = (name: Parameters<typeof fn>[0]) => regional.toJSON().Resources[logicalIdOf(fn(name))].Properties.Environment.Variables;
+      for (const name of ['collect', 'redirect', 'activity'] as const) expect(variables(name).EDGEPRINT_QUEUE_URL).toEqual(queueRef);
+      for (const name of ['hits', 'snippet'] as const) expect(variables(name)).not.toHaveProperty('EDGEPRINT_QUEUE_URL');
+    });
+  });
+
+  describe('least privilege', () => {
+    const tableArn = () => ({ 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.table.table), 'Arn'] });
+    const queueArn = () => ({ 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.queue), 'Arn'] });
+    const dlqArn = () => ({ 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.deadLetterQueue), 'Arn'] });
+    const statementsFor = (handler: ReturnType<typeof fn>) => statementsOf(regional, logicalIdOf(handler.role!));
+
+    it('scopes every DynamoDB, SQS and Secrets Manager statement to the table, queue and secret ARNs', () => {
+      const statements = resourcesOf(regional, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+      const scoped = statements.filter((statement) => actionsOf(statement).some((action) => /^(dynamodb|sqs|secretsmanager):/.test(action)));
+      expect(scoped.length).toBeGreaterThan(0);
+      const allowed = [
+        JSON.stringify(tableArn()),
+        JSON.stringify({ 'Fn::Join': ['', [tableArn(), `/index/${TABLE_SCHEMA.gsi1.name}`]] }),
+        JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.deliveryLedger), 'Arn'] }),
+        JSON.stringify(queueArn()),
+        JSON.stringify(dlqArn()),
+        JSON.stringify({ Ref: logicalIdOf(stacks.regional.edgeprint.secret) }),
+        JSON.stringify(PROVIDER_SECRETS),
+      ];
+      for (const statement of scoped) {
+        for (const resource of resourcesOfStatement(statement)) {
+          const shown = JSON.stringify(resource);
+          expect({ actions: actionsOf(statement), resource: allowed.includes(shown) ? 'scoped' : shown }).toEqual({ actions: actionsOf(statement), resource: 'scoped' });
+        }
+        expect(actionsOf(statement).filter((action) => action.endsWith(':*') || action === '*')).toEqual([]);
+      }
+    });
+
+    it('lets the hits function only read the table, and nothing else', () => {
+      const actions = statementsFor(fn('hits')).flatMap(actionsOf).filter((action) => /^(dynamodb|sqs):/.test(action));
+      expect(actions.sort()).toEqual([...TABLE_ACTIONS.read].sort());
+    });
+
+    it.each(['collect', 'redirect', 'activity'] as const)('lets %s write the table (never Scan) and send to the queue', (name) => {
+      const statements = statementsFor(fn(name));
+      const dynamo = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      expect(dynamo.flatMap(actionsOf).sort()).toEqual([...TABLE_ACTIONS.readWrite].sort());
+      expect(dynamo.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+      const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+      expect(sqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArn() })]);
+    });
+
+    it('lets the outbox sweep read and delete outbox items and send to the queue', () => {
+      const statements = statementsFor(stacks.regional.edgeprint.outboxSweep);
+      const dynamo = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      expect(dynamo.flatMap(actionsOf).sort()).toEqual([...TABLE_ACTIONS.readWrite].sort());
+      const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+      expect(sqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArn() })]);
+    });
+
+    it('gives the snippet function no table or queue access', () => {
+      const actions = statementsFor(fn('snippet')).flatMap(actionsOf);
+      expect(actions.filter((action) => /^(dynamodb|sqs):/.test(action))).toEqual([]);
+      expect(actions).toContain('secretsmanager:GetSecretValue');
+    });
+
+    it('lets the forwarder consume the queue, send to the DLQ, use its ledger and read the provider secret, and nothing else', () => {
+      const statements = statementsFor(forwarder()).filter((statement) => actionsOf(statement).some((action) => /^(sqs|dynamodb|secretsmanager):/.test(action)));
+      const grants = statements.map((statement) => ({ actions: actionsOf(statement).sort(), resource: statement.Resource }));
+      expect(grants).toEqual(
+        expect.arrayContaining([
+          { actions: [...QUEUE_ACTIONS.consume].sort(), resource: queueArn() },
+          { actions: ['sqs:SendMessage'], resource: dlqArn() },
+          { actions: [...TABLE_ACTIONS.ledger].sort(), resource: { 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.deliveryLedger), 'Arn'] } },
+          { actions: ['secretsmanager:GetSecretValue'], resource: PROVIDER_SECRETS },
+        ]),
+      );
+      expect(grants).toHaveLength(4);
+    });
+
+    it('attaches no AWS managed policy to any function role (only CDK\'s own custom-resource provider has one)', () => {
+      for (const template of [regional, edge, edgeLambda]) {
+        for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+          if (id.startsWith('CustomCrossRegionStringParameterReader')) continue;
+          expect({ id, managed: role.Properties.ManagedPolicyArns }).toEqual({ id, managed: undefined });
+        }
+      }
+      expect(resourcesOf(regional, 'AWS::IAM::Role').length).toBe(Object.keys(stacks.regional.edgeprint.functions).length + 2);
+    });
+  });
+
+  describe('edge', () => {
+    const distribution = () => resourcesOf(edge, 'AWS::CloudFront::Distribution')[0]?.[1].Properties.DistributionConfig;
+
+    it('deploys the Lambda@Edge function in us-east-1, x86_64, with no environment', () => {
+      expect(edgeLambdaStack.region).toBe('us-east-1');
+      const id = logicalIdOf(stacks.edge!.distribution.viewerRequest.lambda);
+      const properties = edgeLambda.toJSON().Resources[id].Properties;
+      expect(properties).toEqual(expect.objectContaining({ Runtime: 'nodejs24.x', Handler: 'index.handler', MemorySize: 128, Timeout: 5 }));
+      expect(properties.Architectures ?? ['x86_64']).toEqual(['x86_64']);
+      expect(properties.Environment).toBeUndefined();
+      expect(properties.Layers).toBeUndefined();
+    });
+
+    it('runs it on viewer-request of the default behaviour, in front of the site origin over HTTPS', () => {
+      const config = distribution();
+      expect(config.DefaultCacheBehavior.LambdaFunctionAssociations).toEqual([
+        expect.objectContaining({ EventType: 'viewer-request', LambdaFunctionARN: expect.anything() }),
+      ]);
+      const site = (config.Origins as Array<Record<string, any>>).find((origin) => origin.DomainName === settings.siteOrigin);
+      expect(site?.CustomOriginConfig).toEqual(expect.objectContaining({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] }));
+      expect(config.DefaultCacheBehavior.TargetOriginId).toBe(site?.Id);
+      expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    });
+
+    it('serves the API first-party under the prefix: HTTPS only, all methods, not cached, viewer headers and cookies forwarded, prefix stripped', () => {
+      const config = distribution();
+      const behaviour = (config.CacheBehaviors as Array<Record<string, any>>).find((candidate) => candidate.PathPattern === `${settings.apiPathPrefix}/*`);
+      expect(behaviour).toEqual(
+        expect.objectContaining({
+          ViewerProtocolPolicy: 'https-only',
+          AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
+          CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+          OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+          FunctionAssociations: [expect.objectContaining({ EventType: 'viewer-request' })],
+        }),
+      );
+      const api = (config.Origins as Array<Record<string, any>>).find((origin) => origin.Id === behaviour?.TargetOriginId);
+      expect(JSON.stringify(api?.DomainName)).toContain('execute-api');
+      expect(api?.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    });
+
+    it('keeps access logs in a private, TLS-only bucket that expires them', () => {
+      expect(distribution().Logging).toEqual(expect.objectContaining({ Bucket: expect.anything() }));
+      edge.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: settings.logRetentionDays, Status: 'Enabled' })] },
+      });
+    });
+
+    it('gives the edge function a log group with retention in us-east-1', () => {
+      const name = stacks.edge!.distribution.viewerRequest.lambda.functionName;
+      const logGroups = resourcesOf(edgeLambda, 'AWS::Logs::LogGroup');
+      expect(logGroups.map(([, group]) => group.Properties)).toEqual([
+        {
+          LogGroupName: { 'Fn::Join': ['', ['/aws/lambda/us-east-1.', edgeLambdaStack.resolve(name)]] },
+          RetentionInDays: settings.logRetentionDays,
+        },
+      ]);
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('has no unacknowledged AwsSolutions finding in any stack', () => {
+      expect(unacknowledgedNagFindings(app)).toEqual([]);
+    });
+
+    it('gives every acknowledgement a plain rule id and a specific reason', () => {
+      const acknowledged = acknowledgements(app);
+      expect(acknowledged.length).toBeGreaterThan(0);
+      for (const entry of acknowledged) {
+        expect(entry.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+        expect(entry.reason.length).toBeGreaterThan(40);
+      }
+    });
+  });
+
+  describe('bundles', () => {
+    let bundles: BundleInfo[];
+    beforeAll(() => {
+      bundles = bundleReport(app);
+    });
+
+    it('builds one bundle per route function, the forwarder, the edge function and the core layer', () => {
+      expect(bundles.map((bundle) => bundle.name).sort()).toEqual(
+        [...ROUTES.map((route) => route.functionName), 'forwarder', 'outbox-sweep', 'edge', 'core-layer'].sort(),
+      );
+    });
+
+    it('keeps every regional function under 150 KiB and the edge function under 50 KiB (minified index.js)', () => {
+      const over = bundles
+        .filter((bundle) => bundle.kind !== 'layer' && bundle.bytes >= BUNDLE_BUDGETS[bundle.kind])
+        .map((bundle) => `${bundle.name}: ${bundle.bytes} bytes`);
+      expect(over).toEqual([]);
+    });
+
+    it('keeps the core layer under its budget and reports its size', () => {
+      const layer = bundles.find((bundle) => bundle.kind === 'layer');
+      console.info(`core layer bundle: ${((layer?.bytes ?? 0) / 1024).toFixed(1)} KiB minified, ${((layer?.gzipBytes ?? 0) / 1024).toFixed(1)} KiB gzip`);
+      expect(layer?.bytes).toBeLessThan(BUNDLE_BUDGETS.layer);
+    });
+
+    it('loads the core from the layer instead of bundling it into the regional functions', () => {
+      for (const bundle of bundles.filter((candidate) => candidate.kind === 'regional')) {
+        expect({ name: bundle.name, requiresCore: readFileSync(bundle.file, 'utf8').includes(`require("${CORE_MODULE}")`) }).toEqual({ name: bundle.name, requiresCore: true });
+      }
+      const layer = bundles.find((bundle) => bundle.kind === 'layer');
+      expect(JSON.parse(readFileSync(join(layer!.file, '..', 'package.json'), 'utf8'))).toEqual(expect.objectContaining({ name: CORE_MODULE, main: 'index.js' }));
+    });
+
+    it('ships the built snippet next to the snippet handler', () => {
+      const snippet = bundles.find((bundle) => bundle.name === 'snippet');
+      const script = readFileSync(join(snippet!.directory, 'snippet.js'), 'utf8');
+      expect(script.length).toBeGreaterThan(1000);
+      expect(script).toContain('edgeprint');
+    });
+  });
+});
