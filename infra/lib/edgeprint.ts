@@ -46,7 +46,11 @@ export function runtimeEnvironment(settings: EdgeprintSettings): Record<string, 
   };
   if (settings.allowedOrigins.length > 0) environment.EDGEPRINT_ALLOWED_ORIGINS = settings.allowedOrigins.join(',');
   if (settings.allowedRedirectHosts.length > 0) environment.EDGEPRINT_REDIRECT_HOSTS = settings.allowedRedirectHosts.join(',');
-  if (settings.publicOrigin !== undefined) environment.EDGEPRINT_PUBLIC_ORIGIN = settings.publicOrigin;
+  if (settings.publicOrigin !== undefined) {
+    environment.EDGEPRINT_PUBLIC_ORIGIN = settings.publicOrigin;
+    // The distribution strips the prefix before the API sees the path; absolute API URLs need it back.
+    environment.EDGEPRINT_PUBLIC_PATH_PREFIX = settings.apiPathPrefix;
+  }
   return environment;
 }
 

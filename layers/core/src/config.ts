@@ -17,6 +17,8 @@ export interface EdgeprintConfig {
   readonly allowedRedirectHosts: readonly string[];
   /** When set, relative redirect targets resolve against it (the site origin when served first-party). */
   readonly publicOrigin?: string;
+  /** The path the API is served under on `publicOrigin` (`/_ep` behind our distribution), for absolute API URLs. */
+  readonly publicPathPrefix: string;
   readonly ipMode: IpMode;
   readonly gpcMode: GpcMode;
   readonly sessionCookieDays: number;
@@ -50,6 +52,11 @@ const environmentSchema = z.object({
   EDGEPRINT_ALLOWED_ORIGINS: list,
   EDGEPRINT_REDIRECT_HOSTS: list,
   EDGEPRINT_PUBLIC_ORIGIN: z.url().optional(),
+  EDGEPRINT_PUBLIC_PATH_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_-]{1,64})?$/, 'must be empty or one path segment such as /_ep')
+    .optional()
+    .default(''),
   EDGEPRINT_IP_MODE: z.enum(['full', 'truncated', 'none']).optional().default('truncated'),
   EDGEPRINT_GPC_MODE: z.enum(['anonymous', 'drop', 'ignore']).optional().default('anonymous'),
   EDGEPRINT_COOKIE_DAYS: integer(30, 1, 400),
@@ -91,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: Object.freeze(e.EDGEPRINT_ALLOWED_ORIGINS.map((origin) => origin.toLowerCase())),
     allowedRedirectHosts: Object.freeze(e.EDGEPRINT_REDIRECT_HOSTS.map((host) => host.toLowerCase())),
     publicOrigin: e.EDGEPRINT_PUBLIC_ORIGIN === undefined ? undefined : new URL(e.EDGEPRINT_PUBLIC_ORIGIN).origin,
+    publicPathPrefix: e.EDGEPRINT_PUBLIC_ORIGIN === undefined ? '' : e.EDGEPRINT_PUBLIC_PATH_PREFIX,
     ipMode: e.EDGEPRINT_IP_MODE,
     gpcMode: e.EDGEPRINT_GPC_MODE,
     sessionCookieDays: e.EDGEPRINT_COOKIE_DAYS,

@@ -25,6 +25,8 @@ export interface HttpRequest {
 
 export interface RequestOptions {
   readonly publicOrigin?: string;
+  /** Prefix the API is served under on the public origin; the path API Gateway sees has it stripped. */
+  readonly publicPathPrefix?: string;
   readonly trustCloudFrontViewerAddress: boolean;
 }
 
@@ -71,7 +73,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, options: RequestOpt
     cookies: parseCookies(event),
     rawBody: body,
     origin,
-    url: `${origin}${path}${rawQuery.length > 0 ? `?${rawQuery}` : ''}`,
+    url: `${origin}${options.publicOrigin === undefined ? '' : (options.publicPathPrefix ?? '')}${path}${rawQuery.length > 0 ? `?${rawQuery}` : ''}`,
     secure: origin.startsWith('https:'),
     clientIp: fromViewer ?? parseIp(event.requestContext.http.sourceIp)?.toString(),
     requestId: event.requestContext.requestId,
