@@ -27,7 +27,9 @@ function lambdaContext(functionName: string, requestId: string): Context {
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10000,
+    // API Gateway's 30 s integration limit, not a Lambda timeout: here all requests share one process, so
+    // waiting behind concurrent requests would count against a per-function deadline (in Lambda it does not).
+    getRemainingTimeInMillis: () => 30000,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

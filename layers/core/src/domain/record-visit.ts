@@ -37,6 +37,8 @@ export type RecordVisitOutcome =
 export async function recordVisit(store: EventStore, input: RecordVisitInput): Promise<RecordVisitOutcome> {
   const { record } = input;
   const sessionLookup = input.sessionIsNew ? Promise.resolve(undefined) : store.getSession(record.sessionId);
+  // When the gate throws first, a failed lookup must not become an unhandled rejection (it ends a Lambda process).
+  sessionLookup.catch(() => undefined);
   let gateInput: ViewGateInput | undefined;
   let firstView = false;
   let session: SessionInfo | undefined;

@@ -48,7 +48,7 @@ function corsHeaders({ http, runtime }: Resolved): Record<string, string> | 'for
   const normalized = origin.toLowerCase();
   if (normalized === http.origin.toLowerCase()) return {};
   if (!runtime.config.allowedOrigins.includes(normalized)) return 'forbidden';
-  return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' };
+  return { 'access-control-allow-origin': normalized, 'access-control-allow-credentials': 'true' }; // the configured origin, never the client's bytes
 }
 
 /** Answers preflights and refuses browser calls from origins that are not configured. */

@@ -6,7 +6,11 @@ import { InvalidPayloadError, type FieldErrors } from '../errors';
  * (zod's default for objects); types are inferred from the schemas.
  */
 
-const propValue = z.union([z.string().max(100), z.number().finite(), z.boolean()]);
+/** DynamoDB stores 0 and magnitudes from 1e-130 to under 1e126; any other number would fail the write (a 503, not a 400). */
+const storable = (n: number) => n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126);
+const STORABLE = 'Must be 0 or of magnitude 1e-130 to 1e126';
+
+const propValue = z.union([z.string().max(100), z.number().finite().refine(storable, STORABLE), z.boolean()]);
 
 export const collectSchema = z.object({
   id: z
@@ -27,7 +31,7 @@ export const collectSchema = z.object({
     .optional(),
   // Only numeric text (form bodies) is converted: z.coerce turned null, '', [] or true into 0 or 1.
   confidence: z
-    .preprocess((value) => (typeof value === 'string' && /^\s*[0-9.eE+-]+\s*$/.test(value) ? Number(value) : value), z.number().min(0).max(1))
+    .preprocess((value) => (typeof value === 'string' && /^\s*[0-9.eE+-]+\s*$/.test(value) ? Number(value) : value), z.number().min(0).max(1).refine(storable, STORABLE))
     .optional(),
 });
 export type CollectInput = z.infer<typeof collectSchema>;

@@ -1,4 +1,4 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ViewGateInput, ViewGateResult } from '../../domain/records';
 import { isConditionFailed, type TableContext } from '../client';
 import { keys } from '../keys';
@@ -13,12 +13,14 @@ export async function reopenViewGate(table: TableContext, input: ViewGateInput, 
   const key = keys.viewMarker(input.sessionId, input.url);
   try {
     if (result.firstView) {
+      // Not a delete: the other kind's gate may live on the same marker. Without firstSeen the retry is a first view again.
       await table.client.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: table.tableName,
           Key: key,
+          UpdateExpression: 'REMOVE #at, firstSeen',
           ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { '#token': names.token },
+          ExpressionAttributeNames: { '#token': names.token, '#at': names.at },
           ExpressionAttributeValues: { ':token': input.token },
         }),
       );
