@@ -1,3 +1,4 @@
+import { sessionFirstTouch } from '../../layers/core/src/store/sessions/session-item';
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { BROWSER_UA, call, collectJson, countItems, hitsFor, scanTable, sessionFrom, useLocalStack } from '../helpers/local-stack';
@@ -381,12 +382,12 @@ describe('POST /v1/collect', () => {
         fbclid: 'F1',
       };
       const sessionItem = async () => (await scanTable(stack())).find((item) => item.type === 'session' && item.sessionId === session);
-      expect((await sessionItem())?.firstTouch).toEqual(expected);
+      expect(sessionFirstTouch((await sessionItem()) ?? {})).toEqual(expected);
 
       const later = `${pageUrl('later')}?utm_source=ads&utm_campaign=summer&gclid=G2`;
       const second = await collectJson(stack(), { id: 'v1', url: later, ref: 'https://other.example/' }, { session });
       expect(second.status).toBe(204);
-      expect((await sessionItem())?.firstTouch).toEqual(expected);
+      expect(sessionFirstTouch((await sessionItem()) ?? {})).toEqual(expected);
       expect(await recordsFor(later)).toHaveLength(1);
     });
   });

@@ -7,10 +7,12 @@ type Item = Record<string, unknown>;
 const ALLOWED_HOST = 'allowed.example';
 
 /** Stored visit records: record items plus the first record kept on each session item. */
+import { sessionFirstRecord } from '../../layers/core/src/store/sessions/session-item';
+
 function visitRecords(items: Item[]): Item[] {
   const records: Item[] = [];
   for (const item of items) {
-    if (item.type === 'session' && typeof item.first === 'object' && item.first !== null) records.push(item.first as Item);
+    if (item.type === 'session' && typeof item.first === 'object' && item.first !== null) records.push(sessionFirstRecord(item) as Item);
     if (item.type === 'browser_event' || item.type === 'request_fingerprint') records.push(item);
   }
   return records;
@@ -278,7 +280,7 @@ describe('/v1/r (the redirect page)', () => {
       const session = sessionFrom(response);
       const items = await scanTable(stack());
       const sessionItem = items.find((item) => item.type === 'session' && item.sessionId === session);
-      const record = sessionItem?.first as Item | undefined;
+      const record = sessionItem === undefined ? undefined : (sessionFirstRecord(sessionItem) as Item | undefined);
       expect(record).toMatchObject({
         type: 'request_fingerprint',
         url: `${stack().url}${path}`,

@@ -1,3 +1,4 @@
+import { sessionFirstRecord, sessionFirstTouch } from '../../../../../layers/core/src/store/sessions/session-item';
 import { createSession } from '../../../../../layers/core/src/store/sessions/create-session';
 import { getSession } from '../../../../../layers/core/src/store/sessions/get-session';
 import { keys } from '../../../../../layers/core/src/store/keys';
@@ -15,10 +16,14 @@ describe('createSession()', () => {
       type: 'session',
       sessionId: record.sessionId,
       createdAt: record.at.toISOString(),
-      firstTouch: touch,
       first: { type: 'browser_event', eventId: record.eventId, url: record.url, visitorId: record.visitorId, fp: record.fingerprint?.id },
       expiresAt: Math.floor(record.at.getTime() / 1000) + RETENTION_DAYS * 86400,
     });
+    // What the first record already holds is not stored twice; the reader puts it back.
+    expect(item?.firstTouch).toEqual({ utmSource: 'news' });
+    expect(sessionFirstTouch(item ?? {})).toEqual(touch);
+    expect(sessionFirstRecord(item ?? {})).toMatchObject({ sessionId: record.sessionId, at: record.at.toISOString() });
+    expect((item?.first as Record<string, unknown>).sessionId).toBeUndefined();
     expect(await getSession(db().table, record.sessionId)).toMatchObject({ sessionId: record.sessionId });
   });
 
