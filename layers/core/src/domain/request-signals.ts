@@ -16,6 +16,8 @@ export type SignalHeader = keyof typeof SIGNAL_HEADERS;
 export interface RequestSignals {
   readonly ip?: string;
   readonly country?: string;
+  /** The viewer's network (autonomous system number), when the recording path knows it (CloudFront real-time logs). */
+  readonly asn?: number;
   readonly headers: Partial<Record<SignalHeader, string>>;
 }
 

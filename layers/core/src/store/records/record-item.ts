@@ -1,5 +1,16 @@
 import type { VisitRecord } from '../../domain/records';
 
+/**
+ * Signal headers as stored: the `referer` header is left out when it only repeats the record's own
+ * url (what a beacon from the page sends), which keeps typical items under 1 KB (1 write unit).
+ */
+function storedHeaders(record: VisitRecord): Record<string, string> | undefined {
+  if (record.signals === undefined) return undefined;
+  const headers: Record<string, string> = { ...record.signals.headers };
+  if (headers.referer === record.url) delete headers.referer;
+  return Object.keys(headers).length === 0 ? undefined : headers;
+}
+
 /** The attributes a visit record stores, shared by record items and the session item's first record. */
 export function recordAttributes(record: VisitRecord): Record<string, unknown> {
   const base = {
@@ -11,7 +22,8 @@ export function recordAttributes(record: VisitRecord): Record<string, unknown> {
     fpv: record.fingerprint?.version,
     ip: record.signals?.ip,
     country: record.signals?.country,
-    headers: record.signals === undefined || Object.keys(record.signals.headers).length === 0 ? undefined : record.signals.headers,
+    asn: record.signals?.asn,
+    headers: storedHeaders(record),
     gpc: record.gpc ? true : undefined,
   };
   if (record.kind === 'request') return base;
