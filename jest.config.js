@@ -5,13 +5,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // middy ships ESM only; jest on Node 20 cannot require ESM, so its few files are compiled to CommonJS.
-    '^.+/node_modules/@middy/.+\\.js$': [
+    // middy and jose ship ESM only; jest on Node 20 cannot require ESM, so their files are compiled to CommonJS.
+    '^.+/node_modules/(@middy|jose)/.+\\.js$': [
       'ts-jest',
       { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@middy/|jose/)'],
   moduleNameMapper: {
     '^@edgeprint/core$': '<rootDir>/layers/core/src/index.ts',
   },

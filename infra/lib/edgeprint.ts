@@ -19,15 +19,24 @@ interface RouteAccess {
   readonly table?: keyof typeof TABLE_ACTIONS;
   readonly queue?: keyof typeof QUEUE_ACTIONS;
   readonly commandHooks?: () => ICommandHooks;
+  /** Reads the API key secret (EDGEPRINT_API_KEY_ARN): the admin and server-to-server routes. */
+  readonly apiKey?: boolean;
+  /** Reads the bearer-token secret (EDGEPRINT_JWT_SECRET_ARN) when one is configured. */
+  readonly jwtSecret?: boolean;
 }
 
 export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
   collect: { table: 'readWrite', queue: 'send' },
   redirect: { table: 'readWrite', queue: 'send' },
   hits: { table: 'read' },
-  activity: { table: 'readWrite', queue: 'send' },
+  activity: { table: 'readWrite', queue: 'send', jwtSecret: true },
   // Serves a file from its bundle; the runtime still needs the table name to start.
   snippet: { commandHooks: snippetCommandHooks },
+  link: { table: 'readWrite', apiKey: true },
+  'user-sessions': { table: 'read', apiKey: true },
+  'user-devices': { table: 'read', apiKey: true },
+  'erase-user': { table: 'readWrite', apiKey: true },
+  'erase-session': { table: 'readWrite', apiKey: true },
 };
 
 /**

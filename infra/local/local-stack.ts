@@ -12,6 +12,8 @@ import { createLocalServer, listen, type LambdaHttpHandler } from './server';
 import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequestHandler } from './edge-proxy';
 import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
+import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
+import { createTableContext } from '../../layers/core/src/store/client';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -51,6 +53,14 @@ function localSecret(dataDir: string | undefined): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The local API key: `.edgeprint/api-key`, generated when absent (in memory without a data directory). */
+function localApiKey(dataDir: string | undefined): string {
+  if (dataDir === undefined) return randomBytes(24).toString('base64url');
+  const file = join(dataDir, 'api-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 function loadHandlers(): Record<FunctionName, LambdaHttpHandler> {
   // Required after the environment is set: these are the very modules Lambda runs.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -60,6 +70,11 @@ function loadHandlers(): Record<FunctionName, LambdaHttpHandler> {
     hits: require('../../functions/hits/handler').handler,
     activity: require('../../functions/activity/handler').handler,
     snippet: require('../../functions/snippet/handler').handler,
+    link: require('../../functions/link/handler').handler,
+    'erase-session': require('../../functions/erase-session/handler').handler,
+    'erase-user': require('../../functions/erase-user/handler').handler,
+    'user-sessions': require('../../functions/user-sessions/handler').handler,
+    'user-devices': require('../../functions/user-devices/handler').handler,
   };
 }
 
@@ -114,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
   const env: Record<string, string> = {
     EDGEPRINT_SECRET: process.env.EDGEPRINT_SECRET ?? localSecret(options.dataDir),
+    EDGEPRINT_API_KEY: process.env.EDGEPRINT_API_KEY ?? localApiKey(options.dataDir),
     EDGEPRINT_SNIPPET_FILE: SNIPPET_OUT,
     EDGEPRINT_QUEUE_URL: queue.queueUrl,
     EDGEPRINT_DLQ_URL: queue.deadLetterQueueUrl,
@@ -134,6 +150,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await sweep().catch(() => undefined);
   const sweeper = setInterval(() => void sweep().catch(() => undefined), 60_000);
   sweeper.unref();
+  // DynamoDB's TTL removes expired items in AWS; dynalite has none, so they are swept at start and hourly.
+  const table = createTableContext({ tableName, region: process.env.AWS_REGION ?? 'us-east-1', endpoint: dynamodbEndpoint });
+  const sweepTtl = () => sweepExpired(table, new Date()).catch((error: unknown) => console.error(JSON.stringify({ level: 'ERROR', message: 'TTL sweep failed', error: String(error) })));
+  await sweepTtl();
+  const ttlSweeper = setInterval(() => void sweepTtl(), 3_600_000);
+  ttlSweeper.unref();
   const server: Server = createLocalServer({
     handlers: loadHandlers(),
     trustProxy: options.trustProxy ?? process.env.EDGEPRINT_TRUST_PROXY === 'true',
@@ -161,6 +183,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue,
     edge,
     close: async () => {
+      clearInterval(ttlSweeper);
+      table.client.destroy();
       await edge?.close();
       await queue.close();
       await new Promise<void>((resolve) => {

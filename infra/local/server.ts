@@ -51,6 +51,18 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
   });
 }
 
+function decoded(parameters: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parameters).map(([name, value]) => {
+      try {
+        return [name, decodeURIComponent(value)];
+      } catch {
+        return [name, value];
+      }
+    }),
+  );
+}
+
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -61,15 +73,37 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  * The local stand-in for API Gateway: it only turns Node requests into payload-2.0 events and
  * calls the real handler modules. No route logic lives here.
  */
+/** A route matched as API Gateway does: an exact path first, then `{param}` templates segment by segment. */
+export function matchLocalRoute(path: string): { route: (typeof ROUTES)[number]; pathParameters?: Record<string, string> } | undefined {
+  const exact = ROUTES.find((route) => route.path === path);
+  if (exact !== undefined) return { route: exact };
+  const segments = path.split('/');
+  for (const route of ROUTES) {
+    const template = route.path.split('/');
+    if (!route.path.includes('{') || template.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const fits = template.every((part, index) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      const given = segments[index] ?? '';
+      if (name === undefined) return part === given;
+      if (given.length === 0) return false;
+      pathParameters[name] = given;
+      return true;
+    });
+    if (fits) return { route, pathParameters };
+  }
+  return undefined;
+}
+
 export function createLocalServer(options: LocalServerOptions): Server {
-  const byPath = new Map<string, FunctionName>(ROUTES.map((route) => [route.path, route.functionName]));
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   return createServer((request, response) => {
     void (async () => {
       try {
         const path = new URL(request.url ?? '/', 'http://local').pathname;
-        const functionName = byPath.get(path);
-        if (functionName === undefined) {
+        const match = matchLocalRoute(path);
+        const functionName: FunctionName | undefined = match?.route.functionName;
+        if (match === undefined || functionName === undefined) {
           if (options.pages?.(request, response) === true) return;
           request.resume();
           sendJson(response, 404, { error: { code: 'not_found', message: 'Not found' } });
@@ -80,7 +114,9 @@ export function createLocalServer(options: LocalServerOptions): Server {
           sendJson(response, 413, { error: { code: 'payload_too_large', message: 'Request body too large' } });
           return;
         }
-        const event = toApiGatewayEvent(request, body, { trustProxy: options.trustProxy, routeKey: `ANY ${path}` });
+        const routed = toApiGatewayEvent(request, body, { trustProxy: options.trustProxy, routeKey: `ANY ${match.route.path}` });
+        // API Gateway hands path parameters over decoded; the handlers read the raw path themselves.
+        const event = match.pathParameters === undefined ? routed : { ...routed, pathParameters: decoded(match.pathParameters) };
         const result = await options.handlers[functionName](event, lambdaContext(functionName, event.requestContext.requestId));
         writeApiGatewayResult(response, result, request.method === 'HEAD');
       } catch (error) {

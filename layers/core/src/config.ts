@@ -5,6 +5,31 @@ import { ConfigError } from './errors';
 export type IpMode = 'full' | 'truncated' | 'none';
 /** What a `Sec-GPC: 1` request gets: `anonymous` keeps counts but stores no fingerprint; `drop` records nothing. */
 export type GpcMode = 'anonymous' | 'drop' | 'ignore';
+/** `cookie`: the `ep_sid` cookie; `cookieless`: no cookie, a daily-salted hash of site, IP and user agent. */
+export type PrivacyMode = 'cookie' | 'cookieless';
+
+/**
+ * Days each item type is kept before the table's TTL removes it. Identifiers (sessions with their
+ * user links, request fingerprints, hit markers, device items) default to 395 days (13 months),
+ * analytics data (page events, activity) to 760 days (25 months): the CNIL audience-measurement limits.
+ */
+export interface Retention {
+  readonly sessions: number;
+  readonly fingerprints: number;
+  readonly markers: number;
+  readonly devices: number;
+  readonly events: number;
+  readonly activity: number;
+}
+
+/** How `/v1/activity` verifies `Authorization: Bearer <JWT>`: a JWKS URL, a shared HS256 secret, or both. */
+export interface JwtConfig {
+  readonly jwksUrl?: string;
+  /** Shared HS256 secret. Never logged. */
+  readonly secret?: string;
+  readonly issuer?: string;
+  readonly audience?: readonly string[];
+}
 
 export interface EdgeprintConfig {
   readonly tableName: string;
@@ -35,6 +60,15 @@ export interface EdgeprintConfig {
   readonly queueUrl?: string;
   /** Only for the local SQS stand-in. */
   readonly sqsEndpoint?: string;
+  readonly privacyMode: PrivacyMode;
+  /** TTL per item type. `retentionDays` above is the identifiers' value (and the outbox's). */
+  readonly retention: Retention;
+  /** Include CloudFront's JA4 TLS fingerprint in the request-fingerprint hash (version 2). */
+  readonly fingerprintJa4: boolean;
+  /** The admin and server-to-server API key; the admin endpoints refuse every call without it. Never logged. */
+  readonly apiKey?: string;
+  /** Bearer-token verification for the activity log; tokens are refused when unset. */
+  readonly jwt?: JwtConfig;
 }
 
 const list = z
@@ -67,7 +101,60 @@ const environmentSchema = z.object({
   EDGEPRINT_RETENTION_DAYS: integer(395, 1, 760),
   EDGEPRINT_QUEUE_URL: z.url().optional(),
   EDGEPRINT_SQS_ENDPOINT: z.url().optional(),
+  EDGEPRINT_PRIVACY_MODE: z.enum(['cookie', 'cookieless']).optional().default('cookie'),
+  EDGEPRINT_RETENTION_SESSIONS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
+  EDGEPRINT_RETENTION_FINGERPRINTS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
+  EDGEPRINT_RETENTION_MARKERS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
+  EDGEPRINT_RETENTION_DEVICES_DAYS: z.coerce.number().int().min(1).max(760).optional(),
+  EDGEPRINT_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
+  EDGEPRINT_RETENTION_ACTIVITY_DAYS: z.coerce.number().int().min(1).max(760).optional(),
+  EDGEPRINT_FINGERPRINT_JA4: z.enum(['true', 'false']).optional().default('false'),
+  EDGEPRINT_API_KEY: z.string().min(16, 'EDGEPRINT_API_KEY must be at least 16 characters').max(512).optional(),
+  EDGEPRINT_JWT_JWKS_URL: z.url().optional(),
+  EDGEPRINT_JWT_SECRET: z.string().min(32, 'EDGEPRINT_JWT_SECRET must be at least 32 characters (HS256 key)').max(512).optional(),
+  EDGEPRINT_JWT_ISSUER: z.string().min(1).max(512).optional(),
+  EDGEPRINT_JWT_AUDIENCE: list,
 });
+
+/** The CNIL limits: 13 months for identifiers, 25 months for the analytics data collected. */
+export const DEFAULT_IDENTIFIER_DAYS = 395;
+export const DEFAULT_ANALYTICS_DAYS = 760;
+
+/**
+ * Per-type TTLs: each `EDGEPRINT_RETENTION_<TYPE>_DAYS` when set; otherwise `EDGEPRINT_RETENTION_DAYS`
+ * when set (the old single setting, for every type); otherwise 395 days for identifiers, 760 for analytics.
+ */
+function retentionFrom(e: z.infer<typeof environmentSchema>, env: Record<string, string | undefined>): Retention {
+  const single = env.EDGEPRINT_RETENTION_DAYS === undefined ? undefined : e.EDGEPRINT_RETENTION_DAYS;
+  const identifiers = single ?? DEFAULT_IDENTIFIER_DAYS;
+  const analytics = single ?? DEFAULT_ANALYTICS_DAYS;
+  return Object.freeze({
+    sessions: e.EDGEPRINT_RETENTION_SESSIONS_DAYS ?? identifiers,
+    fingerprints: e.EDGEPRINT_RETENTION_FINGERPRINTS_DAYS ?? identifiers,
+    markers: e.EDGEPRINT_RETENTION_MARKERS_DAYS ?? identifiers,
+    devices: e.EDGEPRINT_RETENTION_DEVICES_DAYS ?? identifiers,
+    events: e.EDGEPRINT_RETENTION_EVENTS_DAYS ?? analytics,
+    activity: e.EDGEPRINT_RETENTION_ACTIVITY_DAYS ?? analytics,
+  });
+}
+
+/** The JWKS must be fetched over https; plain http only on loopback (tests, a local identity provider). */
+function jwtFrom(e: z.infer<typeof environmentSchema>): JwtConfig | undefined {
+  if (e.EDGEPRINT_JWT_JWKS_URL === undefined && e.EDGEPRINT_JWT_SECRET === undefined) return undefined;
+  if (e.EDGEPRINT_JWT_JWKS_URL !== undefined) {
+    const url = new URL(e.EDGEPRINT_JWT_JWKS_URL);
+    const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || url.hostname.startsWith('127.');
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new ConfigError('Invalid edgeprint configuration: EDGEPRINT_JWT_JWKS_URL must be an https URL');
+    }
+  }
+  return Object.freeze({
+    jwksUrl: e.EDGEPRINT_JWT_JWKS_URL,
+    secret: e.EDGEPRINT_JWT_SECRET,
+    issuer: e.EDGEPRINT_JWT_ISSUER,
+    audience: e.EDGEPRINT_JWT_AUDIENCE.length === 0 ? undefined : Object.freeze(e.EDGEPRINT_JWT_AUDIENCE),
+  });
+}
 
 const originPattern = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 const hostPattern = /^[a-z0-9.-]+(:\d{1,5})?$/i;
@@ -110,5 +197,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: 16 * 1024,
     queueUrl: e.EDGEPRINT_QUEUE_URL,
     sqsEndpoint: e.EDGEPRINT_SQS_ENDPOINT,
+    privacyMode: e.EDGEPRINT_PRIVACY_MODE,
+    retention: retentionFrom(e, env),
+    fingerprintJa4: e.EDGEPRINT_FINGERPRINT_JA4 === 'true',
+    apiKey: e.EDGEPRINT_API_KEY,
+    jwt: jwtFrom(e),
   });
 }

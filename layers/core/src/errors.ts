@@ -63,6 +63,26 @@ export class NotFoundError extends EdgeprintError {
   }
 }
 
+/**
+ * The request conflicts with what is stored: a session already linked to another user.
+ * @example throw new ConflictError('Session is linked to another user')
+ */
+export class ConflictError extends EdgeprintError {
+  constructor(message: string) {
+    super(message, { status: 409, code: 'conflict' });
+  }
+}
+
+/**
+ * Missing or invalid credentials (API key or bearer token). The message is always the same, so a
+ * caller never learns which part failed (signature, expiry, issuer, audience or the key itself).
+ */
+export class UnauthorizedError extends EdgeprintError {
+  constructor(cause?: unknown) {
+    super('Authentication failed', { status: 401, code: 'unauthorized', cause });
+  }
+}
+
 /** A dependency (the table, the queue) failed; the client may retry. */
 export class ServiceUnavailableError extends EdgeprintError {
   readonly retryAfterSeconds: number;

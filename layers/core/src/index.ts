@@ -1,7 +1,7 @@
 /**
  * The edgeprint core, deployed as one Lambda layer. Handlers in `functions/` import only from here.
  */
-export { loadConfig, type EdgeprintConfig, type IpMode, type GpcMode } from './config';
+export { loadConfig, type EdgeprintConfig, type IpMode, type GpcMode, type PrivacyMode, type Retention } from './config';
 export * from './errors';
 export { createRuntime, runtimeFromEnvironment, type Runtime } from './runtime';
 export { httpEndpoint, type EndpointSpec } from './http/endpoint';
@@ -12,6 +12,12 @@ export { redirectPage } from './endpoints/redirect';
 export { hitCounts } from './endpoints/hits';
 export { logActivity } from './endpoints/activity';
 export { serveSnippet } from './endpoints/snippet';
+export { linkSessionEndpoint } from './endpoints/link';
+export { userSessions, userDevices } from './endpoints/users';
+export { eraseUserEndpoint, eraseSessionEndpoint } from './endpoints/erase';
+export { eraseUser, eraseSession, ERASURE_TYPES, type ErasureCounts } from './privacy/erase';
+export { sweepExpired } from './privacy/sweep-expired';
+export { linkSession } from './store/links/link-session';
 export { requestFingerprint, FINGERPRINT_VERSION } from './domain/fingerprint';
 export { requestSignals } from './domain/request-signals';
 export { resolveRedirectTarget } from './domain/redirect-target';
@@ -24,3 +30,6 @@ export { keys, urlHash, ItemType } from './store/keys';
 export { TABLE_SCHEMA } from './store/table';
 export { forwarderHandler } from './forwarding/forwarder-runtime';
 export type { ForwardEvent, Provider } from './forwarding/event';
+export { ingestKinesisRecords, ingestLogLine, edgeRulesFromEnvironment, type IngestReport } from './edge/ingest';
+export { parseEdgeConfig, parseEdgeRules, edgeConfigDefine, edgeRulesOf, type EdgeConfig, type EdgeRules } from './edge/edge-config';
+export { REALTIME_LOG_FIELDS, parseRealtimeLogLine, formatRealtimeLogLine } from './edge/realtime-log';

@@ -14,6 +14,13 @@ import type { EventQueue } from './forwarding/event-queue';
 import { sweepOutbox } from './forwarding/sweep-outbox';
 import { dynamoEventStore } from './store/dynamo-event-store';
 import { readSecret } from './secrets/read-secret';
+import type { UserStore } from './domain/users';
+import { dynamoUserStore } from './store/dynamo-user-store';
+import { tokenVerifier, type TokenVerifier } from './auth/bearer-token';
+import { cookielessSessions, type CookielessSessions } from './privacy/cookieless';
+import { getSalt } from './store/salts/get-salt';
+import { createSalt } from './store/salts/create-salt';
+import { deleteSalt } from './store/salts/delete-salt';
 
 /** Counts accepted-but-not-recorded events per reason and logs the running totals. */
 export interface DropCounter {
@@ -44,6 +51,14 @@ export interface Runtime {
   readonly publish: (events: readonly ForwardEvent[]) => Promise<void>;
   /** Re-sends the outbox to the queue (no-op when forwarding is off). */
   readonly sweepOutbox: () => Promise<{ resent: number; remaining: number }>;
+  /** The table itself, for the privacy operations that work on raw items (erasure, the TTL sweep). */
+  readonly table: TableContext;
+  /** Session-to-user links, the user queries and erasure. */
+  readonly users: UserStore;
+  /** Verifies activity-log bearer tokens (refuses every token when none is configured). */
+  readonly tokens: TokenVerifier;
+  /** Cookieless session ids over random daily salts; set only in cookieless mode. */
+  readonly cookieless?: CookielessSessions;
 }
 
 function eventQueue(config: EdgeprintConfig): EventQueue | undefined {
@@ -81,12 +96,24 @@ export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<R
   const logger = overrides.logger ?? new Logger({ serviceName: 'edgeprint' });
   const table = createTableContext({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
   const queue = eventQueue(config);
+  const store = overrides.store ?? dynamoEventStore(table, config.retention);
   return {
     publish: overrides.publish ?? eventPublisher(queue, config, table, logger),
     sweepOutbox: overrides.sweepOutbox ?? outboxSweeper(queue, table),
     config,
     logger,
-    store: overrides.store ?? dynamoEventStore(table, config.retentionDays),
+    store,
+    table: overrides.table ?? table,
+    users: overrides.users ?? dynamoUserStore(table, config.retention),
+    tokens: overrides.tokens ?? tokenVerifier(config.jwt),
+    cookieless:
+      overrides.cookieless ??
+      (config.privacyMode === 'cookieless'
+        ? cookielessSessions({
+            salts: { get: (day) => getSalt(table, day), create: (day, salt, expires) => createSalt(table, day, salt, expires), remove: (day) => deleteSalt(table, day) },
+            sessionExists: async (sessionId) => (await store.getSession(sessionId)) !== undefined,
+          })
+        : undefined),
     drops: overrides.drops ?? dropCounter(logger),
     now: overrides.now ?? (() => new Date()),
     newEventId: overrides.newEventId ?? randomUUID,
@@ -96,13 +123,17 @@ export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<R
 let shared: Promise<Runtime> | undefined;
 
 /**
- * The environment with `EDGEPRINT_SECRET` filled in from Secrets Manager when only
- * `EDGEPRINT_SECRET_ARN` is given (the deployed functions).
+ * The environment with `EDGEPRINT_SECRET`, `EDGEPRINT_API_KEY` and `EDGEPRINT_JWT_SECRET` filled in
+ * from Secrets Manager when only their `_ARN` variables are given (the deployed functions): read
+ * once, at cold start.
  */
 async function resolveSecrets(env: NodeJS.ProcessEnv): Promise<Record<string, string | undefined>> {
-  const arn = env.EDGEPRINT_SECRET_ARN;
-  if (env.EDGEPRINT_SECRET !== undefined || arn === undefined) return env;
-  return { ...env, EDGEPRINT_SECRET: await readSecret(arn, env.AWS_REGION) };
+  // Each `<NAME>_ARN` fills `<NAME>` when it is not set directly (locally they come from config).
+  const names = ['EDGEPRINT_SECRET', 'EDGEPRINT_API_KEY', 'EDGEPRINT_JWT_SECRET'] as const;
+  const missing = names.filter((name) => env[name] === undefined && env[`${name}_ARN`] !== undefined);
+  if (missing.length === 0) return env;
+  const values = await Promise.all(missing.map((name) => readSecret(env[`${name}_ARN`] as string, env.AWS_REGION)));
+  return { ...env, ...Object.fromEntries(missing.map((name, index) => [name, values[index]])) };
 }
 
 /**

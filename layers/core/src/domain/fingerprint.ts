@@ -4,13 +4,15 @@ import type { RequestSignals, SignalHeader } from './request-signals';
 
 /** Version of the request-fingerprint algorithm, stored with every id so it can change without corrupting history. */
 export const FINGERPRINT_VERSION = 1;
+/** Version 2: version 1's signals plus CloudFront's JA4 TLS fingerprint; used only with `ja4: true` (EDGEPRINT_FINGERPRINT_JA4). */
+export const FINGERPRINT_VERSION_JA4 = 2;
 
 /**
  * Headers that stay the same across the requests one browser makes (a navigation, a beacon, a fetch).
  * `Accept` and `Referer` are left out on purpose: they differ per request type, so including them
  * would give a browser's navigation and its collect beacon different ids.
  */
-const STABLE_HEADERS: readonly SignalHeader[] = [
+export const STABLE_HEADERS: readonly SignalHeader[] = [
   'user-agent',
   'accept-language',
   'accept-encoding',
@@ -36,7 +38,12 @@ export function canonicalSignals(signals: RequestSignals): string {
  * but only the keyed hash leaves this function.
  * @example requestFingerprint(signals, config.fingerprintSecret).id // 'b3Jx…' (22 chars)
  */
-export function requestFingerprint(signals: RequestSignals, secret: string): RequestFingerprint {
+export function requestFingerprint(signals: RequestSignals, secret: string, options: { readonly ja4?: boolean } = {}): RequestFingerprint {
+  if (options.ja4 === true) {
+    const lines = [...canonicalSignals(signals).split('\n'), `ja4=${signals.headers['cloudfront-viewer-ja4-fingerprint'] ?? ''}`].sort();
+    const digest = createHmac('sha256', secret).update(`v${FINGERPRINT_VERSION_JA4}\n${lines.join('\n')}`).digest();
+    return { id: digest.subarray(0, 16).toString('base64url'), version: FINGERPRINT_VERSION_JA4 };
+  }
   const digest = createHmac('sha256', secret).update(`v${FINGERPRINT_VERSION}\n${canonicalSignals(signals)}`).digest();
   return { id: digest.subarray(0, 16).toString('base64url'), version: FINGERPRINT_VERSION };
 }

@@ -1,5 +1,6 @@
 import { ServiceUnavailableError } from '../errors';
 import type { FirstTouch } from './attribution';
+import { deviceSightings } from './devices';
 import type { EventStore, SessionInfo, ViewGateInput, ViewKind, VisitRecord } from './records';
 
 export interface RecordVisitInput {
@@ -19,8 +20,10 @@ export type RecordVisitOutcome =
       readonly hitCountFailed?: unknown;
       /** The stored session when one existed before this request (its start and linked user). */
       readonly session?: SessionInfo;
+      /** Set when the linked user's device items could not be updated (the record is stored). */
+      readonly deviceIndexFailed?: unknown;
     }
-  | { readonly recorded: false; readonly reason: 'debounced' };
+  | { readonly recorded: false; readonly reason: 'debounced'; readonly session?: SessionInfo };
 
 /**
  * Records one visit: debounce gate, then the record (as the session item when the session is new),
@@ -53,8 +56,7 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
     };
     const gate = await store.passViewGate(gateInput);
     if (!gate.passed) {
-      await sessionLookup.catch(() => undefined);
-      return { recorded: false, reason: 'debounced' };
+      return { recorded: false, reason: 'debounced', session: await sessionLookup.catch(() => undefined) };
     }
     firstView = gate.firstView;
     try {
@@ -72,15 +74,34 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
       throw new ServiceUnavailableError('Could not store the record', error);
     }
   }
+  const deviceIndexFailed = await touchLinkedDevices(store, record, session);
+  const devices = deviceIndexFailed === undefined ? {} : { deviceIndexFailed };
   if (input.gate?.countHit === true && firstView) {
     try {
       await store.incrementHitCounter(input.gate.url);
     } catch (error) {
-      return { recorded: true, hitCounted: false, hitCountFailed: error, session };
+      return { recorded: true, hitCounted: false, hitCountFailed: error, session, ...devices };
     }
-    return { recorded: true, hitCounted: true, session };
+    return { recorded: true, hitCounted: true, session, ...devices };
   }
-  return { recorded: true, hitCounted: false, session };
+  return { recorded: true, hitCounted: false, session, ...devices };
+}
+
+/**
+ * A record of a session linked to a user refreshes that user's device items (1 write unit per
+ * device it shows), so the devices query stays one Query. A failure is returned, never thrown:
+ * the record is stored and the device list catches up with the next record.
+ */
+async function touchLinkedDevices(store: EventStore, record: VisitRecord, session: SessionInfo | undefined): Promise<unknown> {
+  if (session?.userId === undefined || store.touchDevices === undefined) return undefined;
+  const sightings = deviceSightings(record);
+  if (sightings.length === 0) return undefined;
+  try {
+    await store.touchDevices(session.userId, sightings);
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('device index failed');
+  }
 }
 
 async function storeRecord(store: EventStore, input: RecordVisitInput, session: { sessionId: string } | undefined): Promise<void> {

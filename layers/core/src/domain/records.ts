@@ -1,4 +1,5 @@
 import type { FirstTouch } from './attribution';
+import type { DeviceSighting } from './devices';
 import type { RequestFingerprint } from './fingerprint';
 import type { RequestSignals } from './request-signals';
 
@@ -90,4 +91,6 @@ export interface EventStore {
   incrementHitCounter(url: string): Promise<void>;
   getHitCounts(urls: readonly string[]): Promise<Map<string, number>>;
   putActivity(activity: ActivityRecord): Promise<void>;
+  /** Keeps a linked user's device items current (optional: stores without users skip it). */
+  touchDevices?(userId: string, sightings: readonly DeviceSighting[]): Promise<void>;
 }

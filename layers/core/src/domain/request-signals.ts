@@ -8,7 +8,23 @@ export const SIGNAL_HEADERS = {
   'sec-ch-ua': 256,
   'sec-ch-ua-mobile': 8,
   'sec-ch-ua-platform': 64,
+  // TLS and header-order signals CloudFront adds (only kept when fronted by our distribution; see CLOUDFRONT_TLS_HEADERS).
+  'cloudfront-viewer-ja3-fingerprint': 64,
+  'cloudfront-viewer-ja4-fingerprint': 64,
+  'cloudfront-viewer-header-order': 512,
+  'cloudfront-viewer-header-count': 4,
 } as const;
+
+/**
+ * Signal headers only CloudFront can vouch for: a client reaching the API directly could send any
+ * value, so they are dropped unless the API is fronted by our distribution (trustCloudFrontViewerAddress).
+ */
+export const CLOUDFRONT_TLS_HEADERS = [
+  'cloudfront-viewer-ja3-fingerprint',
+  'cloudfront-viewer-ja4-fingerprint',
+  'cloudfront-viewer-header-order',
+  'cloudfront-viewer-header-count',
+] as const;
 
 export type SignalHeader = keyof typeof SIGNAL_HEADERS;
 

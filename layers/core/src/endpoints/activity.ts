@@ -9,6 +9,8 @@ import { isSessionId } from '../domain/session-id';
 import type { Runtime } from '../runtime';
 import type { ActivityRecord } from '../domain/records';
 import { activityForwardEvent, requestFacts } from '../forwarding/to-forward-event';
+import { bearerToken } from '../auth/bearer-token';
+import { assignSession } from '../http/visit';
 
 function refererPath(referer: string | undefined): string | undefined {
   if (referer === undefined) return undefined;
@@ -19,19 +21,29 @@ function refererPath(referer: string | undefined): string | undefined {
   }
 }
 
+/** The session of an activity row: the `ep_sid` cookie, or in cookieless mode the derived id. Never minted here. */
+async function activitySession(request: HttpRequest, runtime: Runtime): Promise<string | undefined> {
+  if (runtime.config.privacyMode === 'cookieless') return (await assignSession(request, runtime)).sessionId;
+  const cookie = request.cookies.get(SESSION_COOKIE);
+  return isSessionId(cookie) ? cookie : undefined;
+}
+
 /**
  * `POST /v1/activity`: djaffar's activity log. User, session, IP and user agent come from the request
- * (cookie, trusted context, headers), never from the body.
+ * (cookie, trusted context, headers), never from the body. With `Authorization: Bearer <JWT>` the
+ * verified token's `sub` is the user; an invalid token is a 401 that does not say what failed.
  */
 export async function logActivity(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+  // A bearer token is checked first: an invalid one is a 401 whatever the body says.
+  const token = bearerToken(request.headers.authorization);
+  const tokenUser = token === undefined ? undefined : await runtime.tokens.verify(token);
   const { fields } = parseBody(request, runtime.config.maxBodyBytes);
   const input = validate(activitySchema, fields);
   const path = input.path ?? refererPath(request.headers.referer);
   if (path === undefined || path.length === 0) {
     throw new InvalidPayloadError('Invalid request', { path: ['This field is required (or send a Referer header).'] });
   }
-  const cookie = request.cookies.get(SESSION_COOKIE);
-  const sessionId = isSessionId(cookie) ? cookie : undefined;
+  const sessionId = await activitySession(request, runtime);
   const session = sessionId === undefined ? undefined : await runtime.store.getSession(sessionId);
   const activity: ActivityRecord = {
     eventId: runtime.newEventId(),
@@ -40,7 +52,7 @@ export async function logActivity(request: HttpRequest, runtime: Runtime): Promi
     path,
     referer: input.referer,
     sessionId,
-    userId: session?.userId,
+    userId: tokenUser ?? session?.userId,
     ip: storedIp(request.clientIp, runtime.config.ipMode),
     userAgent: request.headers['user-agent']?.slice(0, 512),
   };

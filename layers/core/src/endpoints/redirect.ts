@@ -19,7 +19,7 @@ import { renderRedirectPage } from './redirect-page';
 export async function redirectPage(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
   const next = request.query.has('next') ? (request.query.get('next') ?? '') : undefined;
   const decision = resolveRedirectTarget(next, request.origin, runtime.config.allowedRedirectHosts);
-  const visit = beginVisit(request, runtime);
+  const visit = await beginVisit(request, runtime);
   let cookies: string[] = [];
   if (visit.verdict.drop !== undefined) {
     runtime.drops.count(visit.verdict.drop, 'redirect');

@@ -10,7 +10,7 @@ export interface RequestFacts {
 }
 
 /** @example requestFacts(request) // { userAgent: 'Mozilla/5.0 …', language: 'en-GB', dnt: false } */
-export function requestFacts(request: HttpRequest): RequestFacts {
+export function requestFacts(request: Pick<HttpRequest, 'headers'>): RequestFacts {
   const language = request.headers['accept-language']?.split(',')[0]?.split(';')[0]?.trim();
   return {
     userAgent: request.headers['user-agent']?.slice(0, 512),

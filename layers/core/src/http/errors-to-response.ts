@@ -1,4 +1,4 @@
-import { EdgeprintError, InvalidPayloadError, MethodNotAllowedError, ServiceUnavailableError } from '../errors';
+import { EdgeprintError, InvalidPayloadError, MethodNotAllowedError, ServiceUnavailableError, UnauthorizedError } from '../errors';
 import { jsonResponse, type HttpResponse } from './responses';
 
 /** `standard`: `{"error":{code,message,fields}}`; `django`: the activity log's `{"errors":{field:[messages]}}`. */
@@ -14,6 +14,7 @@ export function errorToResponse(error: unknown, format: ErrorFormat): HttpRespon
   const headers: Record<string, string> = {};
   if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
   if (error instanceof ServiceUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error instanceof UnauthorizedError) headers['www-authenticate'] = 'Bearer';
   const message = known?.expose === true ? known.message : status === 503 ? 'Service temporarily unavailable' : 'Internal error';
   const code = known?.expose === true || status === 503 ? (known?.code ?? 'internal_error') : 'internal_error';
   const fields = error instanceof InvalidPayloadError && Object.keys(error.fields).length > 0 ? error.fields : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USER_ID_PATTERN, USER_ID_RULE } from '../domain/user-id';
 import { InvalidPayloadError, type FieldErrors } from '../errors';
 
 /**
@@ -63,3 +64,17 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
   }
   return fields;
 }
+
+/** `POST /v1/sessions/link`: the session from the body, or the `ep_sid` cookie when absent. */
+export const linkSchema = z.object({
+  userId: z.string({ error: 'Required' }).regex(USER_ID_PATTERN, USER_ID_RULE),
+  sessionId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22}$/, 'Must be a session id (22 characters of A-Z, a-z, 0-9, _ or -)')
+    .optional(),
+  // Form bodies send text; JSON sends a boolean.
+  force: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+    .optional(),
+});
+export type LinkInput = z.infer<typeof linkSchema>;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DeviceKind } from '../domain/devices';
 
 /**
  * Every key of the single table is built here and nowhere else (see docs/data-model.md).
@@ -32,6 +33,33 @@ export const keys = {
       ? { pk: `ACT#${eventId}`, sk: `ACT#${at}#${eventId}` }
       : { pk: sessionPk(sessionId), sk: `ACT#${at}#${eventId}` },
   outboxEvent: (eventId: string, at: string): TableKey => ({ pk: outboxPartition(shardOf(eventId)), sk: `${at}#${eventId}` }),
+  /** One per (user, browser visitorId or request fingerprint): the devices query reads only these. */
+  userDevice: (userId: string, kind: DeviceKind, id: string): TableKey => ({ pk: userPartition(userId), sk: `${DEVICE_PREFIX}${kind}#${id}` }),
+  /** The cookieless mode's random salt of one UTC day (`2026-11-22`). */
+  salt: (day: string): TableKey => ({ pk: 'SALT', sk: day }),
+} as const;
+
+/** The partition of a session's items (session, records, markers, activity). */
+export function sessionPartition(sessionId: string): string {
+  return sessionPk(sessionId);
+}
+
+/** The partition of a user's own items (device items). */
+export function userPartition(userId: string): string {
+  return `USER#${userId}`;
+}
+
+export const DEVICE_PREFIX = 'DEV#';
+
+export type { DeviceKind };
+
+/**
+ * The gsi1 keys that make an item findable by user: a linked session (`S#<sessionId>`) or an
+ * activity row carrying a user (`ACT#<time>#<eventId>`).
+ */
+export const userIndex = {
+  session: (userId: string, sessionId: string) => ({ gsi1pk: userPartition(userId), gsi1sk: `S#${sessionId}` }),
+  activity: (userId: string, at: string, eventId: string) => ({ gsi1pk: userPartition(userId), gsi1sk: `ACT#${at}#${eventId}` }),
 } as const;
 
 /** The outbox is spread over a few partitions so a queue outage does not make one hot key. */
@@ -54,6 +82,8 @@ export const ItemType = {
   hitCounter: 'hit_counter',
   activity: 'activity',
   outboxEvent: 'outbox_event',
+  device: 'device',
+  salt: 'salt',
 } as const;
 
 /** Epoch seconds for the table's TTL attribute (`expiresAt`). */

@@ -1,0 +1,14 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { edgeRulesFromEnvironment, ingestKinesisRecords, runtimeFromEnvironment } from '@edgeprint/core';
+
+/**
+ * The recording path of the edge: reads CloudFront real-time log records from the Kinesis data
+ * stream and records each successful navigation (request fingerprint and hit) through the same
+ * domain code as the regional API. Partial batch responses (`ReportBatchItemFailures`).
+ */
+export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
+  const runtime = await runtimeFromEnvironment();
+  const { response, report } = await ingestKinesisRecords(event.Records ?? [], { runtime, rules: edgeRulesFromEnvironment(process.env) });
+  runtime.logger.info('edge ingest batch', { ...report });
+  return response;
+}

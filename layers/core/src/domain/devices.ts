@@ -1,0 +1,56 @@
+import UAParser from 'ua-parser-js';
+import type { VisitRecord } from './records';
+
+/** `browser`: a FingerprintJS visitorId; `request`: a request-fingerprint id. */
+export type DeviceKind = 'browser' | 'request';
+
+/** One device seen in a user's sessions, as the per-user device item keeps it. */
+export interface DeviceSighting {
+  readonly kind: DeviceKind;
+  readonly id: string;
+  /** ISO times. */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly userAgent?: string;
+  readonly country?: string;
+  /** The request-fingerprint algorithm version (`fpv`), for `request` devices. */
+  readonly version?: number;
+}
+
+/**
+ * The devices a stored record shows: its request fingerprint and, for a browser report, its
+ * visitorId. Anonymous (GPC) records carry neither and show none.
+ * @example deviceSightings(record) // [{ kind: 'request', id: 'b3Jx…', … }, { kind: 'browser', id: 'x8Yq…', … }]
+ */
+export function deviceSightings(record: VisitRecord): DeviceSighting[] {
+  const at = record.at.toISOString();
+  const common = { firstSeen: at, lastSeen: at, userAgent: record.signals?.headers['user-agent'], country: record.signals?.country };
+  const sightings: DeviceSighting[] = [];
+  if (record.fingerprint !== undefined) sightings.push({ kind: 'request', id: record.fingerprint.id, version: record.fingerprint.version, ...common });
+  if (record.kind === 'event' && record.visitorId !== undefined) sightings.push({ kind: 'browser', id: record.visitorId, ...common });
+  return sightings;
+}
+
+export interface UserAgentSummary {
+  readonly browser?: { readonly name?: string; readonly version?: string };
+  readonly os?: { readonly name?: string; readonly version?: string };
+  /** ua-parser-js's device type (`mobile`, `tablet`, `smarttv`, `console`, `wearable`, `embedded`), or `desktop` when it names none. */
+  readonly deviceType?: string;
+}
+
+/**
+ * Browser, OS and device type of a user agent (ua-parser-js 1.x, MIT). Parsed when read, so a
+ * parser update improves old items too.
+ * @example describeUserAgent('Mozilla/5.0 (iPhone; …) … Mobile/15E148 Safari/604.1') // { browser: { name: 'Mobile Safari', … }, os: { name: 'iOS', … }, deviceType: 'mobile' }
+ */
+export function describeUserAgent(userAgent: string | undefined): UserAgentSummary {
+  if (userAgent === undefined || userAgent.length === 0) return {};
+  const result = new UAParser(userAgent.slice(0, 512)).getResult();
+  const part = (value: { name?: string; version?: string }) =>
+    value.name === undefined ? undefined : { name: value.name, ...(value.version === undefined ? {} : { version: value.version }) };
+  return {
+    browser: part(result.browser),
+    os: part(result.os),
+    deviceType: result.device.type ?? 'desktop',
+  };
+}

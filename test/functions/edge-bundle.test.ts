@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
+import { edgeConfigDefine } from '../../layers/core/src/edge/edge-config';
+import { EDGE_HEADERS, fingerprintViewerRequest } from '../../layers/core/src/edge/viewer-request';
+import { EDGE_TEST_CONFIG, edgeprintHeaderNames, headerValue, requestOf, viewerRequestFixture } from '../helpers/cloudfront';
+
+/** The budget from the issue (the Lambda@Edge viewer-request limit is 1 MB). */
+const BUDGET_BYTES = 50 * 1024;
+const ENTRY = join(__dirname, '..', '..', 'functions', 'edge', 'handler.ts');
+
+type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequest>;
+
+/** Bundles the edge handler as a deployment would: one minified CommonJS file for Node, module-first resolution. */
+async function bundle(outfile: string, define: Record<string, string>): Promise<Metafile> {
+  const result = await build({
+    entryPoints: [ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    mainFields: ['module', 'main'],
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'silent',
+    define,
+  });
+  return result.metafile;
+}
+
+describe('functions/edge/handler.ts bundle', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'edgeprint-edge-bundle-'));
+  const baked = join(directory, 'baked.js');
+  const unbaked = join(directory, 'unbaked.js');
+  let metafile: Metafile;
+
+  beforeAll(async () => {
+    metafile = await bundle(baked, edgeConfigDefine(EDGE_TEST_CONFIG));
+    await bundle(unbaked, {});
+  });
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it(`stays under ${BUDGET_BYTES / 1024} KiB minified`, () => {
+    expect(statSync(baked).size).toBeLessThan(BUDGET_BYTES);
+  });
+
+  it('pulls in neither zod, middy, Powertools nor the AWS SDK', () => {
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.some((path) => path.includes('functions/edge/handler.ts'))).toBe(true);
+    expect(inputs.filter((path) => /node_modules\/(zod|@middy|@aws-lambda-powertools|@aws-sdk|@smithy)\//.test(path))).toEqual([]);
+  });
+
+  it('runs with the configuration baked in by define and stamps what the core computes', async () => {
+    const { handler } = require(baked) as { handler: EdgeHandler };
+    const result = await handler(viewerRequestFixture('chrome-navigation'));
+    const expected = fingerprintViewerRequest(requestOf(viewerRequestFixture('chrome-navigation')), EDGE_TEST_CONFIG, new Date());
+    if (expected.kind !== 'stamped') throw new Error('the fixture should be stamped');
+    expect(headerValue(result.headers, EDGE_HEADERS.fingerprint)).toBe(expected.stamp.fingerprint);
+    expect(headerValue(result.headers, EDGE_HEADERS.session)).toBe('AbCdEfGhIjKlMnOpQrStUv');
+  });
+
+  it('without a baked configuration passes requests through, stripped, and says why in the log', async () => {
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)));
+    try {
+      const { handler } = require(unbaked) as { handler: EdgeHandler };
+      const original = requestOf(viewerRequestFixture('chrome-navigation'));
+      const result = await handler(viewerRequestFixture('chrome-navigation'));
+      expect(edgeprintHeaderNames(result.headers)).toEqual([]);
+      expect(result.uri).toBe(original.uri);
+      expect(result.headers.cookie).toEqual(original.headers.cookie);
+      expect(errors.join('\n')).toContain('no edge configuration was baked into this build');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
