@@ -1,4 +1,5 @@
 import type { LocalStack } from '../../infra/local/local-stack';
+import { sessionFirstRecord } from '../../layers/core/src/store/sessions/session-item';
 import { scanTable } from '../helpers/local-stack';
 
 /** A stored visit record as the table keeps it, whether a record item or a session's first record. */
@@ -21,8 +22,8 @@ export async function storedRecords(stack: LocalStack): Promise<StoredRecord[]> 
   const records: StoredRecord[] = [];
   for (const item of await scanTable(stack)) {
     if (item.type === 'browser_event' || item.type === 'request_fingerprint') records.push(item as unknown as StoredRecord);
-    const first = item.type === 'session' ? (item.first as StoredRecord | undefined) : undefined;
-    if (first !== undefined) records.push(first);
+    const first = item.type === 'session' ? sessionFirstRecord(item) : undefined;
+    if (first !== undefined) records.push(first as unknown as StoredRecord);
   }
   return records.sort((a, b) => a.at.localeCompare(b.at));
 }
