@@ -91,6 +91,11 @@ function invocation(name: string): { event: unknown; call: string; expect: strin
       return { event: forwarderEvent(), call: '1 SQS message, no provider → no failures', expect: 'Array.isArray(r.batchItemFailures) && r.batchItemFailures.length === 0' };
     case 'edge':
       return { event: edgeEvent(), call: 'viewer request → passed through', expect: "r.uri === '/'" };
+    case 'edge-ingest': {
+      // A record that is not a log line: parsed and skipped without a table call.
+      const record = { kinesis: { data: Buffer.from('not a real-time log line').toString('base64'), sequenceNumber: '1' } };
+      return { event: { Records: [record] }, call: '1 malformed log record → skipped, no failures', expect: 'Array.isArray(r.batchItemFailures) && r.batchItemFailures.length === 0' };
+    }
     case 'outbox-sweep':
       // Its only work is a table Query: measure the load, not a call that needs DynamoDB.
       return { event: undefined, call: 'require only (its handler reads the table)', expect: 'true' };

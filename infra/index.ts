@@ -10,3 +10,5 @@
 export { Edgeprint, type EdgeprintProps } from './lib/edgeprint';
 export { EdgeprintDistribution, type EdgeprintDistributionProps } from './lib/constructs/edgeprint-distribution';
 export { EdgeprintConfigError, resolveSettings, type EdgeprintSettings, type EdgeprintSettingsInput } from './lib/config';
+export { RealtimeLogToIngest, type RealtimeLogToIngestProps } from './lib/constructs/realtime-log-to-ingest';
+export { readEdgeSecret } from './lib/edge-build';

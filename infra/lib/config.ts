@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Construct } from 'constructs';
-import type { GpcMode, IpMode } from '../../layers/core/src/config';
+import type { GpcMode, IpMode, PrivacyMode, Retention } from '../../layers/core/src/config';
+import { parseEdgeRules } from '../../layers/core/src/edge/edge-config';
 
 /** Stage throttling of the HTTP API (requests per second, and the burst bucket). */
 export interface ThrottlingSettings {
@@ -69,6 +70,38 @@ export interface EdgeprintSettings {
   /** CloudFront standard access logs to an S3 bucket (they hold full viewer IPs; see docs/deploy.md). */
   readonly cloudFrontAccessLogs: boolean;
   readonly forwarding: ForwardingSettings;
+  /** `cookieless`: no `ep_sid` cookie; sessions are daily-salted hashes (docs/privacy.md). @default 'cookie' */
+  readonly privacyMode?: PrivacyMode;
+  /** TTL in days per item type, each 1 to 760 (defaults: 395 for identifiers, 760 for analytics data). */
+  readonly retention?: Partial<Retention>;
+  /** Include CloudFront's JA4 TLS fingerprint in the request-fingerprint hash (fpv 2). @default false */
+  readonly fingerprintJa4?: boolean;
+  /** Bearer tokens for the activity log: a JWKS URL and/or a Secrets Manager secret holding an HS256 key. */
+  readonly jwt?: JwtSettings;
+  /** The Lambda@Edge fingerprinter's rules and its recording stream (docs/edge.md); only with `siteOrigin`. */
+  readonly edge?: EdgeSettings;
+}
+
+/** What the edge function fingerprints (the ingest Lambda applies the same rules) and the stream's size. */
+export interface EdgeSettings {
+  /** Names the site in the cookieless session hash. @default 'default' */
+  readonly siteId?: string;
+  /** Path prefixes to fingerprint; empty means every path. @default [] */
+  readonly includePrefixes?: readonly string[];
+  /** Path prefixes never fingerprinted; `apiPathPrefix` is always added. @default ['/admin', '/feed', '/_ep'] */
+  readonly excludePrefixes?: readonly string[];
+  /** Only top-level document navigations. @default true */
+  readonly navigationOnly?: boolean;
+  /** Provisioned shards of the real-time log stream (one takes about 600 requests per second). @default 1 */
+  readonly streamShards?: number;
+}
+
+export interface JwtSettings {
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: readonly string[];
+  /** A Secrets Manager secret whose string value is the shared HS256 key (at least 32 characters). */
+  readonly secretArn?: string;
 }
 
 /** What a user may write: every field optional, `throttling` and `forwarding` partially too. */
@@ -113,7 +146,23 @@ export class EdgeprintConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = new Set<string>([...Object.keys(DEFAULT_SETTINGS), 'region', 'trustCloudFrontViewerAddress', 'publicOrigin', 'siteOrigin', 'certificateArn', 'webAclArn']);
+const KNOWN_KEYS = new Set<string>([
+  ...Object.keys(DEFAULT_SETTINGS),
+  'region',
+  'trustCloudFrontViewerAddress',
+  'publicOrigin',
+  'siteOrigin',
+  'certificateArn',
+  'webAclArn',
+  'privacyMode',
+  'retention',
+  'fingerprintJa4',
+  'jwt',
+  'edge',
+]);
+const RETENTION_TYPES = ['sessions', 'fingerprints', 'markers', 'devices', 'events', 'activity'];
+const JWT_KEYS = ['jwksUrl', 'issuer', 'audience', 'secretArn'];
+const EDGE_KEYS = ['siteId', 'includePrefixes', 'excludePrefixes', 'navigationOnly', 'streamShards'];
 // The same shapes the runtime accepts (layers/core/src/config.ts), so a deploy never ships a config the functions reject.
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 const HOST_PORT = /^[a-z0-9.-]+(:\d{1,5})?$/i;
@@ -173,6 +222,11 @@ const FIELD_RULES: Record<keyof EdgeprintSettings, Check> = {
   certificateArn: matching(CERTIFICATE_ARN, 'an ACM certificate ARN in us-east-1'),
   webAclArn: matching(WEB_ACL_ARN, 'a WAFv2 web ACL ARN with CLOUDFRONT (global) scope'),
   cloudFrontAccessLogs: boolean,
+  privacyMode: oneOf(['cookie', 'cookieless']),
+  retention: (value) => retentionRule(value),
+  fingerprintJa4: boolean,
+  jwt: (value) => jwtRule(value),
+  edge: (value) => edgeRule(value),
   forwarding: (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
     const forwarding = value as Record<string, unknown>;
@@ -208,6 +262,44 @@ const FIELD_RULES: Record<keyof EdgeprintSettings, Check> = {
   },
 };
 
+const retentionRule: Check = (value) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `must be an object of days per type (${RETENTION_TYPES.join(', ')})`;
+  const problems = Object.entries(value as Record<string, unknown>).map(([type, days]) =>
+    !RETENTION_TYPES.includes(type) ? `${type} is not an item type (${RETENTION_TYPES.join(', ')})` : integerIn(1, 760)(days) === undefined ? undefined : `${type} must be an integer from 1 to 760`,
+  );
+  const found = problems.filter((problem) => problem !== undefined);
+  return found.length === 0 ? undefined : found.join('; ');
+};
+
+const jwtRule: Check = (value) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object { jwksUrl?, issuer?, audience?, secretArn? }';
+  const jwt = value as Record<string, unknown>;
+  const problems: string[] = Object.keys(jwt).filter((key) => !JWT_KEYS.includes(key)).map((key) => `${key} is unknown (known: ${JWT_KEYS.join(', ')})`);
+  if (jwt.jwksUrl !== undefined && (typeof jwt.jwksUrl !== 'string' || !/^https:\/\/[^\s]{1,2000}$/.test(jwt.jwksUrl))) problems.push('jwksUrl must be an https URL');
+  if (jwt.issuer !== undefined && (typeof jwt.issuer !== 'string' || jwt.issuer.length === 0 || jwt.issuer.length > 512)) problems.push('issuer must be a string of 1 to 512 characters');
+  if (jwt.audience !== undefined) {
+    const problem = listOf(/^[^,\s]{1,512}$/, 'an audience without commas or spaces')(jwt.audience);
+    if (problem !== undefined) problems.push(`audience ${problem}`);
+  }
+  if (jwt.secretArn !== undefined && matching(SECRET_ARN, 'a Secrets Manager secret ARN')(jwt.secretArn) !== undefined) problems.push('secretArn must be a Secrets Manager secret ARN');
+  if (jwt.jwksUrl === undefined && jwt.secretArn === undefined) problems.push('needs jwksUrl or secretArn');
+  return problems.length === 0 ? undefined : problems.join('; ');
+};
+
+// The rule checks are the edge function's own (parseEdgeRules), so synth refuses what the bundle would.
+const edgeRule: Check = (value) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `must be an object { ${EDGE_KEYS.join(', ')} }`;
+  const edge = value as Record<string, unknown>;
+  const problems: string[] = Object.keys(edge).filter((key) => !EDGE_KEYS.includes(key)).map((key) => `${key} is unknown (known: ${EDGE_KEYS.join(', ')})`);
+  try {
+    parseEdgeRules({ siteId: edge.siteId, includePrefixes: edge.includePrefixes, excludePrefixes: edge.excludePrefixes, navigationOnly: edge.navigationOnly });
+  } catch (error) {
+    problems.push((error as Error).message.replace(/^Invalid edge rules: /, ''));
+  }
+  if (edge.streamShards !== undefined && integerIn(1, 100)(edge.streamShards) !== undefined) problems.push('streamShards must be an integer from 1 to 100');
+  return problems.length === 0 ? undefined : problems.join('; ');
+};
+
 /** Rules that relate fields to each other. */
 function crossFieldProblems(settings: EdgeprintSettings): string[] {
   const problems: string[] = [];
@@ -219,6 +311,9 @@ function crossFieldProblems(settings: EdgeprintSettings): string[] {
   }
   if (settings.siteOrigin === undefined && (settings.domainNames.length > 0 || settings.webAclArn !== undefined)) {
     problems.push('domainNames and webAclArn configure the distribution, which needs siteOrigin');
+  }
+  if (settings.siteOrigin === undefined && settings.edge !== undefined) {
+    problems.push('edge configures the distribution\'s edge function and its recording stream, which need siteOrigin');
   }
   if (settings.apiPathPrefix.toLowerCase() === '/v1') {
     problems.push('apiPathPrefix must not be /v1: the prefix is stripped before the API sees the path');

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,6 +13,8 @@ import { EdgeprintFunction, type QUEUE_ACTIONS, type TABLE_ACTIONS } from './con
 import { EdgeprintHttpApi } from './constructs/edgeprint-http-api';
 import { EdgeprintTable } from './constructs/edgeprint-table';
 import { QueueToForwarder } from './constructs/queue-to-forwarder';
+import { RealtimeLogToIngest } from './constructs/realtime-log-to-ingest';
+import { edgeDefine, edgeRules } from './edge-build';
 import { snippetCommandHooks } from './snippet';
 
 /** What each route's function may touch. A new route in infra/routes.ts must be listed here. */
@@ -55,6 +58,14 @@ export function runtimeEnvironment(settings: EdgeprintSettings): Record<string, 
   };
   if (settings.allowedOrigins.length > 0) environment.EDGEPRINT_ALLOWED_ORIGINS = settings.allowedOrigins.join(',');
   if (settings.allowedRedirectHosts.length > 0) environment.EDGEPRINT_REDIRECT_HOSTS = settings.allowedRedirectHosts.join(',');
+  if (settings.privacyMode !== undefined) environment.EDGEPRINT_PRIVACY_MODE = settings.privacyMode;
+  if (settings.fingerprintJa4 !== undefined) environment.EDGEPRINT_FINGERPRINT_JA4 = String(settings.fingerprintJa4);
+  for (const [type, days] of Object.entries(settings.retention ?? {})) {
+    if (days !== undefined) environment[`EDGEPRINT_RETENTION_${type.toUpperCase()}_DAYS`] = String(days);
+  }
+  if (settings.jwt?.jwksUrl !== undefined) environment.EDGEPRINT_JWT_JWKS_URL = settings.jwt.jwksUrl;
+  if (settings.jwt?.issuer !== undefined) environment.EDGEPRINT_JWT_ISSUER = settings.jwt.issuer;
+  if (settings.jwt?.audience !== undefined && settings.jwt.audience.length > 0) environment.EDGEPRINT_JWT_AUDIENCE = settings.jwt.audience.join(',');
   if (settings.publicOrigin !== undefined) {
     environment.EDGEPRINT_PUBLIC_ORIGIN = settings.publicOrigin;
     // The distribution strips the prefix before the API sees the path; absolute API URLs need it back.
@@ -70,15 +81,22 @@ export interface EdgeprintProps extends Omit<EdgeprintSettingsInput, 'region'> {
    * @default true
    */
   readonly createDistribution?: boolean;
+  /**
+   * The regional fingerprint secret's value, baked into the Lambda@Edge bundle (never into a
+   * template); read it with `readEdgeSecret()`. Without it the edge function passes requests
+   * through and synth warns (docs/deploy.md: deploy the regional half first, then fetch it).
+   */
+  readonly edgeSecret?: string;
 }
 
-const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+const pascal = (name: string): string => name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 
 /**
  * The whole edgeprint service in one construct: the table, the fingerprint secret, the core layer,
  * one function per route behind the HTTP API, the event queue with its forwarder and the scheduled
  * outbox sweep, and (when
- * `siteOrigin` is set) the CloudFront distribution serving the API first-party.
+ * `siteOrigin` is set) the edge recording path (real-time log stream and ingest Lambda) and the
+ * CloudFront distribution serving the API first-party.
  * Props are validated together; every problem is reported in one error.
  * @example
  * new Edgeprint(this, 'Edgeprint', { allowedOrigins: ['https://shop.example'], allowedRedirectHosts: ['shop.example'] })
@@ -87,6 +105,8 @@ export class Edgeprint extends Construct {
   readonly settings: EdgeprintSettings;
   readonly table: EdgeprintTable;
   readonly secret: secretsmanager.Secret;
+  /** The API key of the admin and server-to-server routes (links, user queries, erasure); read it from Secrets Manager. */
+  readonly apiKeySecret: secretsmanager.Secret;
   readonly coreLayer: CoreLayer;
   readonly events: QueueToForwarder;
   readonly functions: Readonly<Record<FunctionName, EdgeprintFunction>>;
@@ -94,9 +114,11 @@ export class Edgeprint extends Construct {
   readonly outboxSweep: EdgeprintFunction;
   readonly api: EdgeprintHttpApi;
   readonly distribution?: EdgeprintDistribution;
+  /** With `siteOrigin`: the real-time log stream and the ingest Lambda recording the edge's navigations. */
+  readonly edgeRecording?: RealtimeLogToIngest;
 
   constructor(scope: Construct, id: string, props: EdgeprintProps = {}) {
-    const { createDistribution = true, ...input } = props;
+    const { createDistribution = true, edgeSecret, ...input } = props;
     const region = Stack.of(scope).region;
     // Validated before anything is added to the tree (or built): one error lists every problem.
     const settings = resolveSettings({ ...input, region: Token.isUnresolved(region) ? 'us-east-1' : region });
@@ -115,6 +137,17 @@ export class Edgeprint extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'The fingerprint hash key must stay stable: rotating it changes every request-fingerprint id, so rotation is a deliberate manual step (docs/deploy.md).',
     });
+    this.apiKeySecret = new secretsmanager.Secret(this, 'ApiKeySecret', {
+      description: 'edgeprint: API key of the admin routes (session links, user queries, erasure)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    Validations.of(this.apiKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The API key is held by the site backend calling the admin routes; rotating it is coordinated with that backend by hand (docs/privacy.md). Functions read it once per cold start.',
+    });
+    const jwtSecret =
+      settings.jwt?.secretArn === undefined ? undefined : secretsmanager.Secret.fromSecretCompleteArn(this, 'JwtSecret', settings.jwt.secretArn);
     this.coreLayer = new CoreLayer(this, 'CoreLayer');
     this.events = new QueueToForwarder(this, 'Events', {
       coreLayer: this.coreLayer.layer,
@@ -136,6 +169,8 @@ export class Edgeprint extends Construct {
         ...logs,
       });
       fn.bindSecret(this.secret);
+      if (access.apiKey === true) fn.bindSecret(this.apiKeySecret, 'EDGEPRINT_API_KEY_ARN');
+      if (access.jwtSecret === true && jwtSecret !== undefined) fn.bindSecret(jwtSecret, 'EDGEPRINT_JWT_SECRET_ARN');
       if (access.table !== undefined) fn.bindTable(this.table.table, access.table, { indexNames: this.table.indexNames });
       if (access.queue !== undefined) fn.bindQueue(this.events.queue, access.queue);
       functions[functionName] = fn;
@@ -167,8 +202,25 @@ export class Edgeprint extends Construct {
       logRemovalPolicy: removalPolicy,
     });
 
+    if (settings.siteOrigin !== undefined) {
+      this.edgeRecording = new RealtimeLogToIngest(this, 'EdgeRecording', {
+        coreLayer: this.coreLayer.layer,
+        table: this.table.table,
+        queue: this.events.queue,
+        secret: this.secret,
+        environment,
+        rules: edgeRules(settings),
+        shardCount: settings.edge?.streamShards,
+        removalPolicy,
+        ...logs,
+      });
+    }
     if (createDistribution && settings.siteOrigin !== undefined) {
-      this.distribution = new EdgeprintDistribution(this, 'Distribution', distributionProps(settings, this.api.domainName));
+      this.distribution = new EdgeprintDistribution(
+        this,
+        'Distribution',
+        distributionProps(settings, this.api.domainName, { edgeSecret, realtimeLogConfig: this.edgeRecording?.realtimeLogConfig }),
+      );
     }
   }
 
@@ -178,10 +230,16 @@ export class Edgeprint extends Construct {
   }
 }
 
-/** The distribution's props from the settings (which must have a `siteOrigin`). */
-export function distributionProps(settings: EdgeprintSettings, apiDomainName: string) {
+/** The distribution's props from the settings (which must have a `siteOrigin`), the edge secret and the recording path's log configuration. */
+export function distributionProps(
+  settings: EdgeprintSettings,
+  apiDomainName: string,
+  edge: { edgeSecret?: string; realtimeLogConfig?: cloudfront.IRealtimeLogConfig } = {},
+) {
   if (settings.siteOrigin === undefined) throw new Error('the distribution needs siteOrigin');
   return {
+    edgeDefine: edgeDefine(settings, edge.edgeSecret),
+    realtimeLogConfig: edge.realtimeLogConfig,
     apiDomainName,
     siteOrigin: settings.siteOrigin,
     apiPathPrefix: settings.apiPathPrefix,

@@ -1,4 +1,5 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import type { EdgeprintSettings } from './config';
 import { EdgeprintDistribution } from './constructs/edgeprint-distribution';
@@ -8,7 +9,7 @@ export interface EdgeprintRegionalStackProps extends StackProps {
   readonly settings: EdgeprintSettings;
 }
 
-/** The regional half: table, secret, layer, functions, HTTP API, queue and forwarder. */
+/** The regional half: table, secret, layer, functions, HTTP API, queue and forwarder; with `siteOrigin`, the edge's recording path. */
 export class EdgeprintRegionalStack extends Stack {
   readonly edgeprint: Edgeprint;
 
@@ -20,6 +21,11 @@ export class EdgeprintRegionalStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.edgeprint.table.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.edgeprint.events.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.edgeprint.events.deadLetterQueue.queueUrl });
+    // The ARN only: the value is fetched by the operator for the edge build (docs/deploy.md).
+    new CfnOutput(this, 'FingerprintSecretArn', { value: this.edgeprint.secret.secretArn });
+    if (this.edgeprint.edgeRecording !== undefined) {
+      new CfnOutput(this, 'EdgeIngestFailureQueueUrl', { value: this.edgeprint.edgeRecording.failureQueue.queueUrl });
+    }
   }
 }
 
@@ -27,6 +33,10 @@ export interface EdgeprintEdgeStackProps extends StackProps {
   readonly settings: EdgeprintSettings;
   /** Host name of the regional stack's HTTP API. */
   readonly apiDomainName: string;
+  /** The regional stack's real-time log configuration, attached to the site's behaviour. */
+  readonly realtimeLogConfig?: cloudfront.IRealtimeLogConfig;
+  /** The regional fingerprint secret's value for the edge bundle (`readEdgeSecret()`); never put in a template. */
+  readonly edgeSecret?: string;
 }
 
 /** The edge half: the CloudFront distribution in front of the site, with the Lambda@Edge function. */
@@ -35,13 +45,26 @@ export class EdgeprintEdgeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EdgeprintEdgeStackProps) {
     super(scope, id, props);
-    this.distribution = new EdgeprintDistribution(this, 'Distribution', distributionProps(props.settings, props.apiDomainName));
+    this.distribution = new EdgeprintDistribution(
+      this,
+      'Distribution',
+      distributionProps(props.settings, props.apiDomainName, { edgeSecret: props.edgeSecret, realtimeLogConfig: props.realtimeLogConfig }),
+    );
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.domainName });
     new CfnOutput(this, 'FirstPartyApiUrl', {
       value: `https://${props.settings.domainNames[0] ?? this.distribution.domainName}${props.settings.apiPathPrefix}`,
       description: 'The API served first-party: use it as the snippet\'s data-endpoint',
     });
   }
+}
+
+export interface EdgeprintAppOptions {
+  /**
+   * The regional fingerprint secret's value for the Lambda@Edge bundle; `infra/bin/app.ts` reads it
+   * with `readEdgeSecret()` (EDGEPRINT_EDGE_SECRET or .edgeprint/edge-secret). Without it the edge
+   * function passes requests through and synth warns.
+   */
+  readonly edgeSecret?: string;
 }
 
 export interface EdgeprintApp {
@@ -53,7 +76,7 @@ export interface EdgeprintApp {
  * The repo's own app: the regional stack and, when `siteOrigin` is configured, the edge stack.
  * Both get the configured region explicitly (the edge stack's EdgeFunction needs one).
  */
-export function buildEdgeprintApp(scope: Construct, settings: EdgeprintSettings): EdgeprintApp {
+export function buildEdgeprintApp(scope: Construct, settings: EdgeprintSettings, options: EdgeprintAppOptions = {}): EdgeprintApp {
   const env = { region: settings.region, account: process.env.CDK_DEFAULT_ACCOUNT };
   const regional = new EdgeprintRegionalStack(scope, 'Edgeprint', {
     env,
@@ -70,6 +93,8 @@ export function buildEdgeprintApp(scope: Construct, settings: EdgeprintSettings)
     env,
     settings,
     apiDomainName: regional.edgeprint.api.domainName,
+    realtimeLogConfig: regional.edgeprint.edgeRecording?.realtimeLogConfig,
+    edgeSecret: options.edgeSecret,
     description: 'edgeprint: CloudFront in front of the site, the API first-party, Lambda@Edge (edge)',
   });
   return { regional, edge };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -36,7 +36,15 @@ export interface EdgeprintDistributionProps {
    * variables, so its configuration is baked in here.
    */
   readonly edgeDefine?: Readonly<Record<string, string>>;
+  /** The real-time log configuration of the recording path, attached to the default (site) behaviour only. */
+  readonly realtimeLogConfig?: cloudfront.IRealtimeLogConfig;
 }
+
+/** Shown by `cdk synth` when the edge function is built without a configuration. */
+export const EDGE_UNCONFIGURED_WARNING =
+  'edgeprint: no edge secret given, so the Lambda@Edge function is built without a configuration: it passes every request through ' +
+  '(removing viewer-sent x-edgeprint-* headers) and stamps nothing; the real-time logs still record hits. Deploy the regional stack, ' +
+  'save its fingerprint secret to .edgeprint/edge-secret (or set EDGEPRINT_EDGE_SECRET), then synth and deploy the edge stack again (docs/deploy.md).';
 
 /**
  * The CloudFront Function that removes the API prefix (`/_ep/v1/collect` → `/v1/collect`) on the
@@ -87,6 +95,9 @@ export class EdgeprintDistribution extends Construct {
       sourcemap: false,
       define: props.edgeDefine,
     });
+    if (props.edgeDefine === undefined || Object.keys(props.edgeDefine).length === 0) {
+      Annotations.of(this).addWarningV2('edgeprint:edge-unconfigured', EDGE_UNCONFIGURED_WARNING);
+    }
 
     // The function, its role and its log group live in us-east-1: this stack, or a support stack.
     const edgeStackId = `${stack.node.id}EdgeLambda`;
@@ -185,6 +196,7 @@ export class EdgeprintDistribution extends Construct {
         cachePolicy: cloudfront.CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS,
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         edgeLambdas: [{ functionVersion: this.viewerRequest.currentVersion, eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST }],
+        ...(props.realtimeLogConfig === undefined ? {} : { realtimeLogConfig: props.realtimeLogConfig }),
       },
       additionalBehaviors: {
         [`${prefix}/*`]: {

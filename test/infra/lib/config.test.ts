@@ -125,6 +125,28 @@ describe('resolveSettings()', () => {
     const problems = problemsOf(input);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
   });
+
+  describe('edge', () => {
+    const site = { siteOrigin: 'origin.shop.example' };
+
+    it('accepts the edge function\'s rules and the stream size', () => {
+      const edge = { siteId: 'shop', includePrefixes: ['/blog'], excludePrefixes: ['/blog/drafts'], navigationOnly: false, streamShards: 2 };
+      expect(resolveSettings({ ...site, edge }).edge).toEqual(edge);
+    });
+
+    // The edge function's own rule checks run at synth, so a deploy never bakes a configuration it rejects.
+    it.each<[string, unknown, RegExp]>([
+      ['edge that is not an object', { ...site, edge: ['/admin'] }, /^edge: must be an object/],
+      ['an unknown edge key (the secret never goes in configuration)', { ...site, edge: { secret: 'x'.repeat(32) } }, /^edge: secret is unknown/],
+      ['a site id with spaces', { ...site, edge: { siteId: 'my shop' } }, /^edge: siteId must be/],
+      ['an exclude prefix without a leading slash', { ...site, edge: { excludePrefixes: ['admin'] } }, /^edge: excludePrefixes entries must be paths/],
+      ['a navigation flag as a string', { ...site, edge: { navigationOnly: 'yes' } }, /^edge: navigationOnly must be true or false/],
+      ['no shard', { ...site, edge: { streamShards: 0 } }, /^edge: streamShards must be an integer from 1 to 100/],
+      ['edge settings without a site origin', { edge: { siteId: 'shop' } }, /^edge configures .* which need siteOrigin/],
+    ])('rejects %s', (_case, input, problem) => {
+      expect(problemsOf(input)).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+    });
+  });
 });
 
 describe('settingsFromContext()', () => {

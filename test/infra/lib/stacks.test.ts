@@ -1,14 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
 import type { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../../infra/routes';
 import { BUNDLE_BUDGETS, bundleReport, type BundleInfo } from '../../../infra/lib/bundle-report';
 import { resolveSettings } from '../../../infra/lib/config';
 import { CORE_MODULE } from '../../../infra/lib/constructs/core-layer';
+import { EDGE_UNCONFIGURED_WARNING } from '../../../infra/lib/constructs/edgeprint-distribution';
 import { QUEUE_ACTIONS, TABLE_ACTIONS } from '../../../infra/lib/constructs/edgeprint-function';
+import { EDGE_SECRET_ENV, edgeRules, readEdgeSecret } from '../../../infra/lib/edge-build';
 import { buildEdgeprintApp, type EdgeprintApp } from '../../../infra/lib/stacks';
+import { parseEdgeConfig } from '../../../layers/core/src/edge/edge-config';
+import { edgeRulesFromEnvironment } from '../../../layers/core/src/edge/ingest';
+import { REALTIME_LOG_FIELDS } from '../../../layers/core/src/edge/realtime-log';
+import { EDGE_HEADERS, fingerprintViewerRequest } from '../../../layers/core/src/edge/viewer-request';
 import { TABLE_SCHEMA } from '../../../layers/core/src/store/table';
+import { edgeprintHeaderNames, headerValue, requestOf, viewerRequestFixture } from '../../helpers/cloudfront';
 import { acknowledgements, logicalIdOf, newApp, resourcesOf, unacknowledgedNagFindings } from '../synth-app';
 
 // One synthesis for the whole file: bundling every function takes seconds.
@@ -20,6 +29,9 @@ let edgeLambdaStack: Stack;
 let edgeLambda: Template;
 
 const PROVIDER_SECRETS = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:edgeprint/providers-AbCdEf';
+/** What `aws secretsmanager get-secret-value` gives for the regional secret (48 characters, no punctuation). */
+const EDGE_SECRET = 'k3Xq9Lm2Vb7Nr4Tz8Hc1Wd6Fy5Gs0Jp3Qa9Ue2Io7Rb4Mn6S';
+let edgeSecret: string | undefined;
 const settings = resolveSettings({
   region: 'eu-west-1',
   siteOrigin: 'origin.shop.example',
@@ -29,11 +41,23 @@ const settings = resolveSettings({
     providers: { plausible: { url: 'https://plausible.io', domain: 'shop.example' } },
     providerSecretsArn: PROVIDER_SECRETS,
   },
+  edge: { siteId: 'shop', excludePrefixes: ['/admin'] },
 });
 
 beforeAll(() => {
+  // The edge secret arrives as infra/bin/app.ts reads it: from EDGEPRINT_EDGE_SECRET (no secret file here).
+  const empty = mkdtempSync(join(tmpdir(), 'edgeprint-no-secret-file-'));
+  const previous = process.env[EDGE_SECRET_ENV];
+  process.env[EDGE_SECRET_ENV] = EDGE_SECRET;
+  try {
+    edgeSecret = readEdgeSecret(empty);
+  } finally {
+    if (previous === undefined) delete process.env[EDGE_SECRET_ENV];
+    else process.env[EDGE_SECRET_ENV] = previous;
+    rmSync(empty, { recursive: true, force: true });
+  }
   app = newApp();
-  stacks = buildEdgeprintApp(app, settings);
+  stacks = buildEdgeprintApp(app, settings, { edgeSecret });
   app.synth();
   regional = Template.fromStack(stacks.regional);
   if (stacks.edge === undefined) throw new Error('the edge stack was not created');
@@ -205,7 +229,7 @@ describe('buildEdgeprintApp()', () => {
   });
 
   describe('regional functions', () => {
-    const all = () => [...Object.values(stacks.regional.edgeprint.functions), forwarder(), stacks.regional.edgeprint.outboxSweep];
+    const all = () => [...Object.values(stacks.regional.edgeprint.functions), forwarder(), stacks.regional.edgeprint.outboxSweep, stacks.regional.edgeprint.edgeRecording!.ingest];
 
     it('run the latest Node.js on arm64 with 256 MB, X-Ray, source maps and the core layer', () => {
       const layerId = logicalIdOf(stacks.regional.edgeprint.coreLayer.layer);
@@ -285,7 +309,9 @@ describe('buildEdgeprintApp()', () => {
         JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.deliveryLedger), 'Arn'] }),
         JSON.stringify(queueArn()),
         JSON.stringify(dlqArn()),
+        JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.edgeRecording!.failureQueue), 'Arn'] }),
         JSON.stringify({ Ref: logicalIdOf(stacks.regional.edgeprint.secret) }),
+        JSON.stringify({ Ref: logicalIdOf(stacks.regional.edgeprint.apiKeySecret) }),
         JSON.stringify(PROVIDER_SECRETS),
       ];
       for (const statement of scoped) {
@@ -319,6 +345,20 @@ describe('buildEdgeprintApp()', () => {
       expect(sqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArn() })]);
     });
 
+    it('gives the API key secret only to the admin routes, which only read the table unless they link or erase', () => {
+      const apiKey = { Ref: logicalIdOf(stacks.regional.edgeprint.apiKeySecret) };
+      const readsKey = (name: Parameters<typeof fn>[0]) =>
+        statementsFor(fn(name)).some((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue') && resourcesOfStatement(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(apiKey)));
+      const admin = ['link', 'user-sessions', 'user-devices', 'erase-user', 'erase-session'] as const;
+      expect(ROUTES.map((route) => route.functionName).filter((name) => readsKey(name)).sort()).toEqual([...admin].sort());
+      for (const name of admin) {
+        expect(regional.toJSON().Resources[logicalIdOf(fn(name))].Properties.Environment.Variables.EDGEPRINT_API_KEY_ARN).toEqual(apiKey);
+      }
+      for (const name of ['user-sessions', 'user-devices'] as const) {
+        expect(statementsFor(fn(name)).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([...TABLE_ACTIONS.read].sort());
+      }
+    });
+
     it('gives the snippet function no table or queue access', () => {
       const actions = statementsFor(fn('snippet')).flatMap(actionsOf);
       expect(actions.filter((action) => /^(dynamodb|sqs):/.test(action))).toEqual([]);
@@ -346,7 +386,8 @@ describe('buildEdgeprintApp()', () => {
           expect({ id, managed: role.Properties.ManagedPolicyArns }).toEqual({ id, managed: undefined });
         }
       }
-      expect(resourcesOf(regional, 'AWS::IAM::Role').length).toBe(Object.keys(stacks.regional.edgeprint.functions).length + 2);
+      // Route functions, forwarder, outbox sweep, edge ingest, and the role CloudFront assumes for the real-time logs.
+      expect(resourcesOf(regional, 'AWS::IAM::Role').length).toBe(Object.keys(stacks.regional.edgeprint.functions).length + 4);
     });
   });
 
@@ -409,6 +450,81 @@ describe('buildEdgeprintApp()', () => {
         },
       ]);
     });
+
+    type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequest>;
+    const builtEdgeHandler = () => (require(stacks.edge!.distribution.edgeBundlePath) as { handler: EdgeHandler }).handler;
+
+    it('bakes the edge configuration into the built function: it stamps the fingerprint keyed with the given secret', async () => {
+      const result = await builtEdgeHandler()(viewerRequestFixture('chrome-navigation'));
+      const expected = fingerprintViewerRequest(requestOf(viewerRequestFixture('chrome-navigation')), parseEdgeConfig({ ...edgeRules(settings), secret: EDGE_SECRET }), new Date());
+      if (expected.kind !== 'stamped') throw new Error('the fixture should be stamped');
+      expect(headerValue(result.headers, EDGE_HEADERS.fingerprint)).toBe(expected.stamp.fingerprint);
+      expect(headerValue(result.headers, EDGE_HEADERS.session)).toBe('AbCdEfGhIjKlMnOpQrStUv');
+    });
+
+    it('builds it with the deployment\'s rules: the API prefix and the configured exclusions pass through unstamped and stripped', async () => {
+      const handler = builtEdgeHandler();
+      for (const name of ['api-collect', 'admin']) {
+        expect({ name, stamped: edgeprintHeaderNames((await handler(viewerRequestFixture(name))).headers) }).toEqual({ name, stamped: [] });
+      }
+    });
+
+    it('keeps the edge secret out of every template and manifest, and does not warn about a missing one', () => {
+      const assembly = app.synth();
+      for (const stack of assembly.stacks) {
+        expect({ stack: stack.stackName, leaks: JSON.stringify(stack.template).includes(EDGE_SECRET) }).toEqual({ stack: stack.stackName, leaks: false });
+      }
+      expect(readFileSync(join(assembly.directory, 'manifest.json'), 'utf8')).not.toContain(EDGE_SECRET);
+      expect(readFileSync(stacks.edge!.distribution.edgeBundlePath, 'utf8')).toContain(EDGE_SECRET);
+      Annotations.fromStack(stacks.edge!).hasNoWarning('*', EDGE_UNCONFIGURED_WARNING);
+    });
+  });
+
+  describe('edge recording', () => {
+    const recording = () => stacks.regional.edgeprint.edgeRecording!;
+
+    it('logs every request of the site behaviour (and not the API\'s) with exactly the fields the ingest parses', () => {
+      const logConfigId = logicalIdOf(recording().realtimeLogConfig);
+      regional.hasResourceProperties('AWS::CloudFront::RealtimeLogConfig', { Fields: [...REALTIME_LOG_FIELDS], SamplingRate: 100 });
+      const [exportName] = Object.values(regional.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>)
+        .filter((output) => JSON.stringify(output.Value) === JSON.stringify({ Ref: logConfigId }))
+        .map((output) => output.Export?.Name);
+      const config = resourcesOf(edge, 'AWS::CloudFront::Distribution')[0]?.[1].Properties.DistributionConfig;
+      expect(config.DefaultCacheBehavior.RealtimeLogConfigArn).toEqual({ 'Fn::ImportValue': exportName });
+      expect((config.CacheBehaviors as Array<Record<string, unknown>>).map((behaviour) => behaviour.RealtimeLogConfigArn)).toEqual([undefined]);
+    });
+
+    it('puts the stream, its key and the ingest in the table\'s region, the stream encrypted with the key', () => {
+      expect(stacks.regional.region).toBe(settings.region);
+      regional.hasResourceProperties('AWS::Kinesis::Stream', {
+        RetentionPeriodHours: 24,
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [logicalIdOf(recording().key), 'Arn'] } },
+      });
+    });
+
+    it('gives the ingest the rules the edge function is built with, and the regional table, queue and secret', () => {
+      const variables = regional.toJSON().Resources[logicalIdOf(recording().ingest)].Properties.Environment.Variables;
+      expect(edgeRulesFromEnvironment({ EDGEPRINT_EDGE_RULES: variables.EDGEPRINT_EDGE_RULES })).toEqual(edgeRules(settings));
+      expect(variables).toEqual(
+        expect.objectContaining({
+          EDGEPRINT_TABLE: { Ref: logicalIdOf(stacks.regional.edgeprint.table.table) },
+          EDGEPRINT_QUEUE_URL: { Ref: logicalIdOf(stacks.regional.edgeprint.events.queue) },
+          EDGEPRINT_SECRET_ARN: { Ref: logicalIdOf(stacks.regional.edgeprint.secret) },
+          EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS: 'true',
+        }),
+      );
+    });
+
+    it('reads the stream with partial batch responses, bisecting, bounded retries and an on-failure queue', () => {
+      regional.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(recording().stream), 'Arn'] },
+        FunctionName: { Ref: logicalIdOf(recording().ingest) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(recording().failureQueue), 'Arn'] } } },
+      });
+    });
   });
 
   describe('cdk-nag', () => {
@@ -434,7 +550,7 @@ describe('buildEdgeprintApp()', () => {
 
     it('builds one bundle per route function, the forwarder, the edge function and the core layer', () => {
       expect(bundles.map((bundle) => bundle.name).sort()).toEqual(
-        [...ROUTES.map((route) => route.functionName), 'forwarder', 'outbox-sweep', 'edge', 'core-layer'].sort(),
+        [...ROUTES.map((route) => route.functionName), 'forwarder', 'outbox-sweep', 'edge-ingest', 'edge', 'core-layer'].sort(),
       );
     });
 

@@ -1,6 +1,8 @@
+import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
 import { type App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EdgeprintDistribution, stripPrefixFunctionCode } from '../../../../infra/lib/constructs/edgeprint-distribution';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { EDGE_UNCONFIGURED_WARNING, EdgeprintDistribution, stripPrefixFunctionCode } from '../../../../infra/lib/constructs/edgeprint-distribution';
+import { edgeprintHeaderNames, requestOf, viewerRequestFixture } from '../../../helpers/cloudfront';
 import { acknowledgements, logicalIdOf, newApp, unacknowledgedNagFindings } from '../../synth-app';
 
 /** Runs the CloudFront Function's code (cloudfront-js-2.0 is plain ES5 here) on a viewer request. */
@@ -88,6 +90,33 @@ describe('EdgeprintDistribution', () => {
     expect(acknowledged).toEqual(expect.arrayContaining(['AwsSolutions-CFR3', 'AwsSolutions-CFR1']));
     expect(acknowledged).not.toContain('AwsSolutions-CFR4');
     expect(acknowledged).not.toContain('AwsSolutions-CFR2');
+  });
+
+  describe('without an edge configuration (no secret given at synth)', () => {
+    it('warns at synth', () => {
+      Annotations.fromStack(stack).hasWarning(`/${distribution.node.path}`, Match.stringLikeRegexp('no edge secret given'));
+      expect(EDGE_UNCONFIGURED_WARNING).toMatch(/\.edgeprint\/edge-secret/);
+    });
+
+    it('builds a function that passes a navigation through unchanged, minus the viewer\'s x-edgeprint-* headers', async () => {
+      const { handler } = require(distribution.edgeBundlePath) as { handler: (event: CloudFrontRequestEvent) => Promise<CloudFrontRequest> };
+      const original = requestOf(viewerRequestFixture('chrome-navigation'));
+      expect(edgeprintHeaderNames(original.headers).length).toBeGreaterThan(0);
+      const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        const result = await handler(viewerRequestFixture('chrome-navigation'));
+        expect(edgeprintHeaderNames(result.headers)).toEqual([]);
+        const { 'x-edgeprint-fingerprint': _fingerprint, 'x-edgeprint-bot': _bot, ...rest } = original.headers;
+        expect(result).toEqual({ ...original, headers: rest });
+      } finally {
+        errors.mockRestore();
+      }
+    });
+
+    it('attaches no real-time log configuration when none is given', () => {
+      const config = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig;
+      expect(config.DefaultCacheBehavior.RealtimeLogConfigArn).toBeUndefined();
+    });
   });
 
   it('refuses a stack without an explicit region', () => {
