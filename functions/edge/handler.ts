@@ -16,5 +16,8 @@ export async function handler(event: CloudFrontRequestEvent): Promise<CloudFront
     config = loadBakedEdgeConfig();
     if (!config.ok) console.error(JSON.stringify({ level: 'ERROR', message: 'edgeprint edge configuration invalid; passing requests through', error: config.error }));
   }
-  return handleViewerRequest(event, { config });
+  // An unusable configuration was logged once at cold start; do not log it again on every request.
+  return handleViewerRequest(event, config.ok ? { config } : { config, log: quiet });
 }
+
+const quiet = (): void => undefined;
