@@ -25,10 +25,21 @@ async function main(): Promise<void> {
   const origin = originArgument(process.argv.slice(2));
   const edgePort = Number(process.env.EDGE_PORT ?? 3001);
   const stack = await startLocalStack({ port, host, dataDir, demo: true, origin, edge: { port: edgePort } });
-  // The redrive script finds the running stack's queue through this file.
+  // The redrive script and the edgeprint CLI find the running stack through this file.
   writeFileSync(
     join(dataDir, 'local.json'),
-    JSON.stringify({ url: stack.url, sqsEndpoint: stack.queue.endpoint, deadLetterQueueArn: stack.queue.deadLetterQueueArn }, null, 2),
+    JSON.stringify(
+      {
+        url: stack.url,
+        sqsEndpoint: stack.queue.endpoint,
+        deadLetterQueueArn: stack.queue.deadLetterQueueArn,
+        // The edgeprint CLI talks to this DynamoDB while the server holds the store's lock.
+        dynamodbEndpoint: stack.dynamodbEndpoint,
+        tableName: stack.tableName,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`edgeprint is running on ${stack.url}  (data: ${dataDir}, DynamoDB: ${stack.dynamodbEndpoint})`);
   console.log(`  demo site  ${stack.url}/`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ROUTES } from '../../infra/routes';
-import { call, countItems, sessionFrom, useLocalStack, type FetchOptions } from '../helpers/local-stack';
+import { call, countItems, freshSessionId, sessionFrom, useLocalStack, type FetchOptions } from '../helpers/local-stack';
 
 const ALLOWED = 'https://allowed.example';
 const ALLOWED_WITH_PORT = 'http://app.localhost:8080';
@@ -10,6 +10,7 @@ type RoutePath = (typeof ROUTES)[number]['path'];
 describe('CORS and the Origin policy', () => {
   const stack = useLocalStack({ env: { EDGEPRINT_ALLOWED_ORIGINS: `${ALLOWED}, ${ALLOWED_WITH_PORT}` } });
   const page = () => `${stack().url}/cors/${randomUUID().slice(0, 8)}`;
+  const admin = () => ({ authorization: `Bearer ${stack().env.EDGEPRINT_API_KEY}` });
 
   /** One valid request per public route: what a browser on a partner site would send. */
   const validRequests: Record<RoutePath, () => { path: string; options: FetchOptions; status: number }> = {
@@ -30,6 +31,16 @@ describe('CORS and the Origin policy', () => {
       status: 204,
     }),
     '/v1/snippet.js': () => ({ path: '/v1/snippet.js', options: {}, status: 200 }),
+    // The admin routes: server-to-server with the API key, yet under the same Origin policy.
+    '/v1/sessions/link': () => ({
+      path: '/v1/sessions/link',
+      options: { method: 'POST', body: JSON.stringify({ userId: `cors-${randomUUID()}`, sessionId: freshSessionId() }), headers: { 'content-type': 'application/json', ...admin() } },
+      status: 200,
+    }),
+    '/v1/sessions/{sessionId}': () => ({ path: `/v1/sessions/${freshSessionId()}`, options: { method: 'DELETE', headers: admin() }, status: 200 }),
+    '/v1/users/{userId}': () => ({ path: `/v1/users/cors-${randomUUID()}`, options: { method: 'DELETE', headers: admin() }, status: 200 }),
+    '/v1/users/{userId}/sessions': () => ({ path: `/v1/users/cors-${randomUUID()}/sessions`, options: { headers: admin() }, status: 200 }),
+    '/v1/users/{userId}/devices': () => ({ path: `/v1/users/cors-${randomUUID()}/devices`, options: { headers: admin() }, status: 200 }),
   };
   const routes = ROUTES.map((route) => route.path);
 

@@ -53,7 +53,7 @@ export interface EdgeprintConfig {
   readonly fingerprintSecret: string;
   /** Trust the `CloudFront-Viewer-Address` header for the client IP (only when fronted by our distribution). */
   readonly trustCloudFrontViewerAddress: boolean;
-  /** Days personal items (sessions, fingerprints, activity, markers) are kept before TTL removes them. */
+  /** Days identifiers (sessions, fingerprints, markers, devices) are kept unless set per type; also the outbox's TTL. */
   readonly retentionDays: number;
   readonly maxBodyBytes: number;
   /** The event queue for forwarding; forwarding is off when unset. */
@@ -61,7 +61,7 @@ export interface EdgeprintConfig {
   /** Only for the local SQS stand-in. */
   readonly sqsEndpoint?: string;
   readonly privacyMode: PrivacyMode;
-  /** TTL per item type. `retentionDays` above is the identifiers' value (and the outbox's). */
+  /** TTL per item type. `retentionDays` above is the identifiers' default (and the outbox's TTL). */
   readonly retention: Retention;
   /** Include CloudFront's JA4 TLS fingerprint in the request-fingerprint hash (version 2). */
   readonly fingerprintJa4: boolean;
@@ -122,19 +122,17 @@ export const DEFAULT_ANALYTICS_DAYS = 760;
 
 /**
  * Per-type TTLs: each `EDGEPRINT_RETENTION_<TYPE>_DAYS` when set; otherwise `EDGEPRINT_RETENTION_DAYS`
- * when set (the old single setting, for every type); otherwise 395 days for identifiers, 760 for analytics.
+ * (default 395) for the identifiers and 760 days for the analytics data (events, activity).
  */
-function retentionFrom(e: z.infer<typeof environmentSchema>, env: Record<string, string | undefined>): Retention {
-  const single = env.EDGEPRINT_RETENTION_DAYS === undefined ? undefined : e.EDGEPRINT_RETENTION_DAYS;
-  const identifiers = single ?? DEFAULT_IDENTIFIER_DAYS;
-  const analytics = single ?? DEFAULT_ANALYTICS_DAYS;
+function retentionFrom(e: z.infer<typeof environmentSchema>): Retention {
+  const identifiers = e.EDGEPRINT_RETENTION_DAYS;
   return Object.freeze({
     sessions: e.EDGEPRINT_RETENTION_SESSIONS_DAYS ?? identifiers,
     fingerprints: e.EDGEPRINT_RETENTION_FINGERPRINTS_DAYS ?? identifiers,
     markers: e.EDGEPRINT_RETENTION_MARKERS_DAYS ?? identifiers,
     devices: e.EDGEPRINT_RETENTION_DEVICES_DAYS ?? identifiers,
-    events: e.EDGEPRINT_RETENTION_EVENTS_DAYS ?? analytics,
-    activity: e.EDGEPRINT_RETENTION_ACTIVITY_DAYS ?? analytics,
+    events: e.EDGEPRINT_RETENTION_EVENTS_DAYS ?? DEFAULT_ANALYTICS_DAYS,
+    activity: e.EDGEPRINT_RETENTION_ACTIVITY_DAYS ?? DEFAULT_ANALYTICS_DAYS,
   });
 }
 
@@ -198,7 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queueUrl: e.EDGEPRINT_QUEUE_URL,
     sqsEndpoint: e.EDGEPRINT_SQS_ENDPOINT,
     privacyMode: e.EDGEPRINT_PRIVACY_MODE,
-    retention: retentionFrom(e, env),
+    retention: retentionFrom(e),
     fingerprintJa4: e.EDGEPRINT_FINGERPRINT_JA4 === 'true',
     apiKey: e.EDGEPRINT_API_KEY,
     jwt: jwtFrom(e),

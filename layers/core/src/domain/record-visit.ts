@@ -23,7 +23,7 @@ export type RecordVisitOutcome =
       /** Set when the linked user's device items could not be updated (the record is stored). */
       readonly deviceIndexFailed?: unknown;
     }
-  | { readonly recorded: false; readonly reason: 'debounced'; readonly session?: SessionInfo };
+  | { readonly recorded: false; readonly reason: 'debounced' };
 
 /**
  * Records one visit: debounce gate, then the record (as the session item when the session is new),
@@ -56,7 +56,8 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
     };
     const gate = await store.passViewGate(gateInput);
     if (!gate.passed) {
-      return { recorded: false, reason: 'debounced', session: await sessionLookup.catch(() => undefined) };
+      await sessionLookup.catch(() => undefined);
+      return { recorded: false, reason: 'debounced' };
     }
     firstView = gate.firstView;
     try {

@@ -64,6 +64,9 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
         error: outcome.hitCountFailed as Error,
       });
     }
+    if (outcome.deviceIndexFailed !== undefined) {
+      runtime.logger.error('device index failed after the record was stored', { requestId: request.requestId, error: outcome.deviceIndexFailed as Error });
+    }
     await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
   }
   return noContent({}, visit.cookies);

@@ -44,7 +44,12 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
         : { url: request.url, kind: 'request', countHit: false },
     });
     if (!outcome.recorded) runtime.drops.count(outcome.reason, 'redirect');
-    else await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
+    else {
+      if (outcome.deviceIndexFailed !== undefined) {
+        runtime.logger.error('device index failed after the record was stored', { requestId: request.requestId, error: outcome.deviceIndexFailed as Error });
+      }
+      await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
+    }
     cookies = visit.cookies;
   }
   if (!decision.ok) {

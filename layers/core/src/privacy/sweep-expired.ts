@@ -17,7 +17,7 @@ export interface SweepReport {
  * counters) are never touched. Not for AWS: a Scan reads the whole table.
  * @example await sweepExpired(table, new Date()) // { scanned: 1200, deleted: 3 }
  */
-export async function sweepExpired(table: TableContext, now: Date): Promise<SweepReport> {
+export async function sweepExpired(table: TableContext, now: Date, options: { pageSize?: number } = {}): Promise<SweepReport> {
   const cutoff = Math.floor(now.getTime() / 1000);
   let scanned = 0;
   let deleted = 0;
@@ -30,6 +30,7 @@ export async function sweepExpired(table: TableContext, now: Date): Promise<Swee
         ExpressionAttributeNames: { '#ttl': TABLE_SCHEMA.ttlAttribute },
         ExpressionAttributeValues: { ':now': cutoff },
         ProjectionExpression: 'pk, sk',
+        Limit: options.pageSize,
         ExclusiveStartKey: start,
       }),
     );

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { firstTouch } from '../domain/attribution';
 import type { RequestFingerprint } from '../domain/fingerprint';
 import { recordVisit } from '../domain/record-visit';
-import type { RequestRecord } from '../domain/records';
+import type { RequestRecord, SessionInfo } from '../domain/records';
 import { isUserId } from '../domain/user-id';
 import type { LinkOutcome } from '../domain/users';
 import type { DropReason } from '../domain/visitor-policy';
@@ -132,7 +132,7 @@ export async function recordRequest<E extends ApiGatewayEvent = APIGatewayProxyE
     }
     await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
   }
-  const link = await linkUser(runtime, event, options, visit.sessionId, outcome.session?.userId, request.requestId);
+  const link = await linkUser(runtime, event, options, visit.sessionId, outcome.recorded ? outcome.session : 'unknown', request.requestId);
   return {
     recorded: outcome.recorded,
     reason: outcome.recorded ? undefined : outcome.reason,
@@ -149,7 +149,7 @@ async function linkUser<E extends ApiGatewayEvent>(
   event: E,
   options: RecordRequestOptions<E>,
   sessionId: string,
-  linkedTo: string | undefined,
+  known: SessionInfo | undefined | 'unknown',
   requestId: string,
 ): Promise<RecordedRequest['link']> {
   const userId = await options.userId?.(event);
@@ -158,7 +158,9 @@ async function linkUser<E extends ApiGatewayEvent>(
     runtime.logger.warn('userId() returned an id that is not a valid user id; the session is not linked', { requestId });
     return undefined;
   }
-  if (linkedTo === userId) return 'already-linked';
+  // A debounced repeat did not read the session: one read (0.5 units) is cheaper than a failed conditional write.
+  const session = known === 'unknown' ? await runtime.store.getSession(sessionId) : known;
+  if (session?.userId === userId) return 'already-linked';
   try {
     const result = await runtime.users.linkSession({ userId, sessionId, now: runtime.now() });
     if (result === 'linked') {

@@ -103,3 +103,26 @@ describe('canonicalSignals()', () => {
     expect(canonical).not.toContain('referer=');
   });
 });
+
+describe('requestFingerprint() with the JA4 option', () => {
+  const JA4 = 't13d1516h2_8daaf6152771_b186095e22b6';
+  const withTls = { ...NAVIGATION, 'cloudfront-viewer-ja4-fingerprint': JA4, 'cloudfront-viewer-ja3-fingerprint': '54ceca84977f3398ed42d66c907e7e85' };
+  const signals = (headers: Record<string, string>) => requestSignals(headers, '203.0.113.77');
+
+  it('is off by default: the TLS headers change nothing and the id is the version-1 hash, byte for byte', () => {
+    const { createHmac } = require('node:crypto') as typeof import('node:crypto');
+    const expected = createHmac('sha256', SECRET).update(`v1\n${canonicalSignals(signals(NAVIGATION))}`).digest().subarray(0, 16).toString('base64url');
+    expect(requestFingerprint(signals(withTls), SECRET)).toEqual({ id: expected, version: FINGERPRINT_VERSION });
+    expect(requestFingerprint(signals(withTls), SECRET, { ja4: false })).toEqual({ id: expected, version: 1 });
+  });
+
+  it('when on, stores version 2 and an id that follows the JA4 fingerprint', () => {
+    const on = requestFingerprint(signals(withTls), SECRET, { ja4: true });
+    expect(on.version).toBe(2);
+    expect(on.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(on.id).not.toBe(requestFingerprint(signals(withTls), SECRET).id);
+    expect(requestFingerprint(signals({ ...withTls, 'cloudfront-viewer-ja4-fingerprint': 't13d1517h2_8daaf6152771_b186095e22b6' }), SECRET, { ja4: true }).id).not.toBe(on.id);
+    // JA3 and the header order are stored, never hashed.
+    expect(requestFingerprint(signals({ ...withTls, 'cloudfront-viewer-ja3-fingerprint': '0'.repeat(32) }), SECRET, { ja4: true }).id).toBe(on.id);
+  });
+});

@@ -2,6 +2,7 @@ import type { DeviceKind, DeviceSighting } from '../../domain/devices';
 import type { TableContext } from '../client';
 import { ItemType } from '../keys';
 import { listSessionItems } from '../sessions/list-session-items';
+import { sessionFirstRecord } from '../sessions/session-item';
 import { touchDevices } from './touch-devices';
 
 /**
@@ -31,9 +32,9 @@ export function sightingsOfItems(items: readonly Record<string, unknown>[]): Dev
     }
   };
   for (const item of items) {
-    const records = item.type === ItemType.session ? [item.first] : [ItemType.requestFingerprint, ItemType.browserEvent].includes(item.type as never) ? [item] : [];
+    const records = item.type === ItemType.session ? [sessionFirstRecord(item)] : [ItemType.requestFingerprint, ItemType.browserEvent].includes(item.type as never) ? [item] : [];
     for (const record of records) {
-      if (record === null || typeof record !== 'object') continue;
+      if (record === undefined || record === null || typeof record !== 'object') continue;
       const fields = record as Record<string, unknown>;
       add('request', fields.fp, fields, fields.fpv);
       add('browser', fields.visitorId, fields);

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from '../client';
 import { TABLE_SCHEMA } from '../table';
 import { keys, userIndex } from '../keys';
+import { sessionFirstTouch } from '../sessions/session-item';
 
 export interface StoredUserSession {
   readonly sessionId: string;
@@ -54,7 +55,7 @@ function toUserSession(item: Record<string, unknown>): StoredUserSession {
     sessionId: String(item.sessionId ?? String(item.pk).slice(2)),
     createdAt: text(item.createdAt),
     linkedAt: text(item.linkedAt),
-    firstTouch: typeof item.firstTouch === 'object' && item.firstTouch !== null ? (item.firstTouch as Record<string, string>) : undefined,
+    firstTouch: item.first === undefined && item.firstTouch === undefined ? undefined : (sessionFirstTouch(item) as Record<string, string>),
     country: text(first.country),
     userAgent: text(headers['user-agent']),
   };
