@@ -12,6 +12,8 @@ type Props = Record<string, string | number | boolean>;
 /** The collect wire format (docs/api.md). */
 interface Body {
   id?: string;
+  /** 1: no consent (or GPC/DNT): the server stores no fingerprint for this report. */
+  anon?: 1;
   confidence?: number;
   url: string;
   ref?: string;
@@ -143,7 +145,7 @@ const MAX_URL = 2048;
           if (m > 1 && visitor) {
             body.id = visitor.id;
             body.confidence = visitor.c;
-          }
+          } else body.anon = 1; // asks the server to store no request fingerprint either
           if (m) post(url ?? base + COLLECT, JSON.stringify(body), m < 2);
         } catch (error) {
           log(error);

@@ -27,7 +27,7 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
   }
   if (!parsed.success || url === undefined) throw new InvalidPayloadError('Invalid request', errors);
   const input = parsed.data;
-  const visit = await beginVisit(request, runtime);
+  const visit = await beginVisit(request, runtime, { anonymous: input.anon !== undefined });
   if (visit.verdict.drop !== undefined) {
     runtime.drops.count(visit.verdict.drop, route);
     return noContent();

@@ -31,6 +31,8 @@ export const collectSchema = z.object({
     .refine((props) => Object.keys(props).length <= 25, 'At most 25 properties')
     .optional(),
   // Only numeric text (form bodies) is converted: z.coerce turned null, '', [] or true into 0 or 1.
+  /** Sent by the snippet without consent (or for GPC/DNT): store no fingerprint, visitorId or request signal. */
+  anon: z.union([z.literal(1), z.literal(true), z.literal('1')]).optional(),
   confidence: z
     .preprocess((value) => (typeof value === 'string' && /^\s*[0-9.eE+-]+\s*$/.test(value) ? Number(value) : value), z.number().min(0).max(1).refine(storable, STORABLE))
     .optional(),

@@ -67,13 +67,15 @@ function signalHeaders(request: HttpRequest, runtime: Runtime): Readonly<Record<
  * (bots, GPC drop) get a throwaway session id and touch nothing.
  * @example const visit = await beginVisit(request, runtime)
  */
-export async function beginVisit(request: HttpRequest, runtime: Runtime): Promise<Visit> {
+export async function beginVisit(request: HttpRequest, runtime: Runtime, options: { readonly anonymous?: boolean } = {}): Promise<Visit> {
   const { config } = runtime;
-  const verdict = visitorVerdict({
+  const policy = visitorVerdict({
     userAgent: request.headers['user-agent'],
     gpcHeader: request.headers['sec-gpc'],
     gpcMode: config.gpcMode,
   });
+  // The browser asked for anonymity itself (no consent to fingerprinting yet): honoured like GPC's anonymous mode.
+  const verdict = options.anonymous === true && policy.drop === undefined ? { ...policy, anonymous: true } : policy;
   const session: AssignedSession =
     verdict.drop === undefined ? await assignSession(request, runtime) : { sessionId: newSessionId(), sessionIsNew: true, cookies: [] };
   const fullSignals = requestSignals(signalHeaders(request, runtime), request.clientIp);

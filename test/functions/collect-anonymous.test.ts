@@ -1,0 +1,30 @@
+import { collectJson, scanTable, useLocalStack } from '../helpers/local-stack';
+import { sessionFirstRecord } from '../../layers/core/src/store/sessions/session-item';
+
+/** The snippet's reports without consent carry `anon`: counted, but nothing that fingerprints is stored. */
+describe('POST /v1/collect with anon (no consent to fingerprinting)', () => {
+  const stack = useLocalStack();
+
+  it('counts the pageview but stores no visitorId, request fingerprint, IP or signal headers', async () => {
+    const url = `${stack().url}/anon/page`;
+    const response = await collectJson(stack(), { id: 'shouldNotBeStored', url, anon: 1 });
+    expect(response.status).toBe(204);
+    const items = await scanTable(stack());
+    const session = items.find((item) => item.type === 'session' && (item.first as { url?: string } | undefined)?.url === url);
+    expect(session).toBeDefined();
+    const record = sessionFirstRecord(session!)!;
+    expect(record.visitorId).toBeUndefined();
+    expect(record.fp).toBeUndefined();
+    expect(record.ip).toBeUndefined();
+    expect(record.headers).toBeUndefined();
+    expect(JSON.stringify(items)).not.toContain('shouldNotBeStored');
+    const counter = items.find((item) => item.type === 'hit_counter' && item.url === url);
+    expect(counter?.hits).toBe(1);
+  });
+
+  it('rejects any other value of anon with 400', async () => {
+    const response = await collectJson(stack(), { url: `${stack().url}/anon/bad`, anon: 'yes' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { fields: Record<string, unknown> } }).error.fields).toHaveProperty('anon');
+  });
+});
