@@ -193,7 +193,7 @@ async function main(): Promise<void> {
         { min: redirectAnswered, max: redirectAnswered + inFlight },
         warnings,
       ),
-      check(`/v1/hits for ${redirectTarget} (one per redirect session)`, redirectHits, exactly(redirectSessions), warnings),
+      check(`/v1/hits for the redirect target ${REDIRECT_NEXT} (one per redirect session)`, redirectHits, exactly(redirectSessions), warnings),
       check('pageview records stored by the repeat run', items.get('browser_event') ?? 0, exactly(0), warnings),
       check('/v1/hits for the repeated url', await hitCount(stack, repeatUrl), exactly(1), warnings),
     );
