@@ -8,7 +8,7 @@ import { demoSite } from './demo-site';
 import { ensureIdempotencyTable, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
 import { startLocalSqs, type LocalSqs, type SqsHandler } from './local-sqs';
 import { resetForwarderForTests } from '../../layers/core/src/forwarding/forwarder-runtime';
-import { createLocalServer, listen, type LambdaHttpHandler } from './server';
+import { createLocalServer, requestsSettled, listen, type LambdaHttpHandler } from './server';
 import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequestHandler } from './edge-proxy';
 import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
@@ -186,11 +186,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clearInterval(ttlSweeper);
       table.client.destroy();
       await edge?.close();
+      // Stop accepting, let started requests finish (their writes need the store and the queue), then cut idle connections.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await requestsSettled(server);
+      server.closeAllConnections();
+      await closed;
       await queue.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       await dynamo?.close();
       // The embedded endpoint dies with this stack: a restart in this process must not take it for an external one.
       if (dynamo !== undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;

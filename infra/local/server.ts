@@ -95,10 +95,20 @@ export function matchLocalRoute(path: string): { route: (typeof ROUTES)[number];
   return undefined;
 }
 
+/** Requests each server is still handling, so a shutdown can let them finish before the store closes. */
+const inFlight = new WeakMap<Server, Set<Promise<void>>>();
+
+/** Resolves once every request the server had started has finished (call after `server.close()`). */
+export async function requestsSettled(server: Server): Promise<void> {
+  const pending = inFlight.get(server);
+  while (pending !== undefined && pending.size > 0) await Promise.allSettled([...pending]);
+}
+
 export function createLocalServer(options: LocalServerOptions): Server {
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
-  return createServer((request, response) => {
-    void (async () => {
+  const pending = new Set<Promise<void>>();
+  const server = createServer((request, response) => {
+    const handling: Promise<void> = (async () => {
       try {
         const path = new URL(request.url ?? '/', 'http://local').pathname;
         const match = matchLocalRoute(path);
@@ -126,7 +136,11 @@ export function createLocalServer(options: LocalServerOptions): Server {
         else response.destroy();
       }
     })();
+    pending.add(handling);
+    void handling.finally(() => pending.delete(handling));
   });
+  inFlight.set(server, pending);
+  return server;
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<string> {

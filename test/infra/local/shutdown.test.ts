@@ -1,0 +1,23 @@
+import { startLocalStack } from '../../../infra/local/local-stack';
+import { BROWSER_UA } from '../../helpers/local-stack';
+
+describe('LocalStack.close() under load', () => {
+  it('lets started requests finish before the store closes: every request gets an answer or a refused connection, none a 5xx, and nothing crashes', async () => {
+    const stack = await startLocalStack({ demo: false });
+    const requests = Array.from({ length: 60 }, (_, index) =>
+      fetch(`${stack.url}/v1/collect`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'user-agent': BROWSER_UA },
+        body: JSON.stringify({ id: `v${index}`, url: `${stack.url}/shutdown/${index}` }),
+      }).then(
+        (response) => response.status,
+        () => 'refused' as const,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await stack.close();
+    const outcomes = await Promise.all(requests);
+    expect(outcomes.filter((outcome) => typeof outcome === 'number' && outcome >= 500)).toEqual([]);
+    expect(outcomes.some((outcome) => outcome === 204)).toBe(true);
+  });
+});
