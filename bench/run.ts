@@ -4,6 +4,10 @@ import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, type LocalStack } from '../infra/local/local-stack';
 import { runLoad, type LoadResult, type LoadScenario, type LoadSettings } from './load';
 import { installedVersion, machineInfo } from './machine';
+import { benchBundles } from './bundles';
+import { runEdgeBench } from './edge';
+import { runForwarderBench } from './forwarder';
+import { runSnippetBench } from './snippet';
 import { BENCHMARKS_FILE, renderLocalStackSection, writeSection, type LocalStackReport } from './report';
 import { BROWSER_HEADERS, pageviewBody } from './traffic';
 import { measureWriteUnits } from './write-units';
@@ -121,7 +125,8 @@ async function settle(stack: LocalStack, url: string): Promise<number> {
   return last;
 }
 
-async function main(): Promise<void> {
+/** The local stack under load (issue 2). */
+async function runLocalStackBench(): Promise<void> {
   const settings: LoadSettings = {
     connections: positiveInteger('BENCH_CONNECTIONS', 32),
     durationSeconds: positiveInteger('BENCH_DURATION', 20),
@@ -228,6 +233,26 @@ async function main(): Promise<void> {
   for (const line of checks) console.log(`  ${line.replace(/\*\*/g, '')}`);
   for (const warning of warnings) console.warn(`WARNING: ${warning}`);
   console.log(`wrote the "Local stack (issue 2)" section of ${relative(process.cwd(), BENCHMARKS_FILE)}`);
+}
+
+/** Every benchmark, each writing its own section of docs/benchmarks.md; `BENCH_ONLY=a,b` picks some. */
+const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
+  'local-stack': runLocalStackBench,
+  forwarder: () => runForwarderBench(),
+  edge: () => runEdgeBench(),
+  snippet: () => runSnippetBench(),
+  bundles: () => benchBundles(),
+};
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = (only ?? []).filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) throw new Error(`unknown BENCH_ONLY entries: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`);
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (only !== undefined && !only.includes(name)) continue;
+    console.log(`\n== ${name} ==`);
+    await bench();
+  }
 }
 
 main().catch((error: unknown) => {

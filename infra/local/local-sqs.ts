@@ -36,6 +36,9 @@ export interface LocalSqs {
   drain(timeoutMs?: number): Promise<void>;
   /** Messages now in a queue (`main` or `dlq`). */
   messages(queue: 'main' | 'dlq'): Promise<{ messageId: string; body: string; receiveCount: number }[]>;
+  /** Stops handing messages to the handler until resume() (like disabling the event source mapping). */
+  pause(): void;
+  resume(): void;
   /** Moves every dead-lettered message back to the main queue. */
   redrive(): Promise<number>;
   close(): Promise<void>;
@@ -239,10 +242,11 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   /** Messages a poller of this process holds, so concurrent pollers do not race for them. */
   const inFlight = new Set<string>();
   let closed = false;
+  let paused = false;
 
   /** One poll: receive a batch, invoke, delete what succeeded. Returns the batch size. */
   async function pollOnce(): Promise<number> {
-    if (handler === undefined) return 0;
+    if (handler === undefined || paused) return 0;
     const batch = await receive();
     if (batch.length === 0) return 0;
     let failedIds = new Set(batch.map((item) => item.messageId));
@@ -311,6 +315,12 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
       return (await list(queue)).map((item) => ({ messageId: item.messageId, body: item.body, receiveCount: item.receiveCount }));
     },
     redrive: redriveAll,
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+    },
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
