@@ -14,7 +14,8 @@ describe('LocalStack.close() under load', () => {
         () => 'refused' as const,
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Close once the server is demonstrably handling the burst: the first answer is back, others are in flight.
+    await Promise.race(requests);
     await stack.close();
     const outcomes = await Promise.all(requests);
     expect(outcomes.filter((outcome) => typeof outcome === 'number' && outcome >= 500)).toEqual([]);
