@@ -1,6 +1,6 @@
 import type { Retention } from '../config';
 import type { EventStore } from '../domain/records';
-import { EdgeprintError, ServiceUnavailableError } from '../errors';
+import { translateErrors } from './translate-errors';
 import { putActivity } from './activity/put-activity';
 import type { TableContext } from './client';
 import { getHitCounts } from './hits/get-hit-counts';
@@ -33,19 +33,4 @@ export function dynamoEventStore(table: TableContext, retention: number | Retent
     putActivity: (activity) => putActivity(table, activity, days.activity),
     touchDevices: (userId, sightings) => touchDevices(table, userId, sightings, days.devices),
   });
-}
-
-/** SDK failures (throttling, timeouts, a missing table) become one retryable domain error. */
-function translateErrors(store: EventStore): EventStore {
-  const wrapped = {} as Record<string, unknown>;
-  for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
-    wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await method(...args);
-      } catch (error) {
-        throw error instanceof EdgeprintError ? error : new ServiceUnavailableError(`DynamoDB ${name} failed`, error);
-      }
-    };
-  }
-  return wrapped as unknown as EventStore;
 }

@@ -1,6 +1,6 @@
 import type { Retention } from '../config';
 import type { UserStore } from '../domain/users';
-import { EdgeprintError, ServiceUnavailableError } from '../errors';
+import { translateErrors } from './translate-errors';
 import { eraseSession, eraseUser } from '../privacy/erase';
 import type { TableContext } from './client';
 import { indexSessionDevices } from './devices/index-session-devices';
@@ -24,15 +24,5 @@ export function dynamoUserStore(table: TableContext, retention: Retention): User
     eraseUser: (userId) => eraseUser(table, userId),
     eraseSession: (sessionId) => eraseSession(table, sessionId),
   };
-  const wrapped = {} as Record<string, unknown>;
-  for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
-    wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await method(...args);
-      } catch (error) {
-        throw error instanceof EdgeprintError ? error : new ServiceUnavailableError(`DynamoDB ${name} failed`, error);
-      }
-    };
-  }
-  return wrapped as unknown as UserStore;
+  return translateErrors(store);
 }

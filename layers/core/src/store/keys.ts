@@ -37,7 +37,25 @@ export const keys = {
   userDevice: (userId: string, kind: DeviceKind, id: string): TableKey => ({ pk: userPartition(userId), sk: `${DEVICE_PREFIX}${kind}#${id}` }),
   /** The cookieless mode's random salt of one UTC day (`2026-11-22`). */
   salt: (day: string): TableKey => ({ pk: 'SALT', sk: day }),
+  /** A site's counters of one UTC day (aggregates: one item per site and day, attributes per dimension value). */
+  dayCounters: (site: string, day: string): TableKey => ({ pk: aggregatePartition(site), sk: `${DAY_PREFIX}${day}` }),
+  /** A site's bot and GPC drop counters of one UTC day, beside its day counters. */
+  dayDrops: (site: string, day: string): TableKey => ({ pk: aggregatePartition(site), sk: `${DAY_PREFIX}${day}#drops` }),
+  /** The aggregation's (site, day, session) marker: which events and pages of the session were counted. Keyed by a hash. */
+  sessionDayMarker: (site: string, day: string, sessionHash: string): TableKey => ({ pk: `AGS#${site}#${day}#${sessionHash}`, sk: 'SESSION' }),
+  /** The aggregation's (site, day, visitor) marker: the visitor was counted that day. Keyed by a hash. */
+  visitorDayMarker: (site: string, day: string, visitorHash: string): TableKey => ({ pk: `AGV#${site}#${day}#${visitorHash}`, sk: 'VISITOR' }),
+  /** One per site with aggregates, for the dashboard's site list. */
+  aggregateSite: (site: string): TableKey => ({ pk: AGGREGATE_SITES, sk: site }),
 } as const;
+
+/** The partition of a site's aggregate items (day counters and drop counters). */
+export function aggregatePartition(site: string): string {
+  return `AGG#${site}`;
+}
+
+export const DAY_PREFIX = 'D#';
+export const AGGREGATE_SITES = 'AGGSITES';
 
 /** The partition of a session's items (session, records, markers, activity). */
 export function sessionPartition(sessionId: string): string {
@@ -84,6 +102,11 @@ export const ItemType = {
   outboxEvent: 'outbox_event',
   device: 'device',
   salt: 'salt',
+  dayCounters: 'day_counters',
+  dayDrops: 'day_drops',
+  sessionDayMarker: 'session_day_marker',
+  visitorDayMarker: 'visitor_day_marker',
+  aggregateSite: 'aggregate_site',
 } as const;
 
 /** Epoch seconds for the table's TTL attribute (`expiresAt`). */

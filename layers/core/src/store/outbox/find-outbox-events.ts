@@ -1,6 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from '../client';
 import { OUTBOX_SHARDS, outboxPartition, type TableKey } from '../keys';
+import { queryAll } from '../query-all';
 
 /**
  * Outbox entries (events the queue refused, waiting for the sweep) whose event names this session
@@ -16,23 +16,15 @@ export async function findOutboxEvents(table: TableContext, subject: { sessionId
   if (needles.length === 0) return [];
   const found: TableKey[] = [];
   for (let shard = 0; shard < OUTBOX_SHARDS; shard += 1) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await table.client.send(
-        new QueryCommand({
-          TableName: table.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: needles.map((_, index) => `contains(#event, :n${index})`).join(' OR '),
-          ExpressionAttributeNames: { '#event': 'event' },
-          ExpressionAttributeValues: { ':pk': outboxPartition(shard), ...Object.fromEntries(needles.map((needle, index) => [`:n${index}`, needle])) },
-          ProjectionExpression: 'pk, sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push({ pk: String(item.pk), sk: String(item.sk) });
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    const items = await queryAll(table, {
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: needles.map((_, index) => `contains(#event, :n${index})`).join(' OR '),
+      ExpressionAttributeNames: { '#event': 'event' },
+      ExpressionAttributeValues: { ':pk': outboxPartition(shard), ...Object.fromEntries(needles.map((needle, index) => [`:n${index}`, needle])) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    for (const item of items) found.push({ pk: String(item.pk), sk: String(item.sk) });
   }
   return found;
 }

@@ -1,0 +1,41 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableContext } from '../client';
+import { ItemType, keys } from '../keys';
+
+/**
+ * Adds a batch's increments to a site's counters of one day in one UpdateItem (`ADD` on one
+ * attribute per counter), so every increment of the batch for that (site, day) lands together or
+ * not at all. Also keeps `la`, the time of the latest event counted (the dashboard's "catching up"
+ * hint). Returns the write units DynamoDB reports: the item's size in KB, which the caller watches.
+ * @example const units = await addDayCounters(table, 'shop.example', '2026-11-22', new Map([['pv', 3]]), '2026-11-22T10:00:00.000Z')
+ */
+export async function addDayCounters(
+  table: TableContext,
+  site: string,
+  day: string,
+  increments: ReadonlyMap<string, number>,
+  latestAt: string,
+): Promise<number | undefined> {
+  const names: Record<string, string> = { '#type': 'type', '#site': 'site', '#day': 'day' };
+  const values: Record<string, unknown> = { ':type': ItemType.dayCounters, ':site': site, ':day': day, ':la': latestAt };
+  const adds: string[] = [];
+  let index = 0;
+  for (const [name, by] of increments) {
+    if (by === 0) continue;
+    names[`#c${index}`] = name;
+    values[`:c${index}`] = by;
+    adds.push(`#c${index} :c${index}`);
+    index += 1;
+  }
+  const result = await table.client.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: keys.dayCounters(site, day),
+      UpdateExpression: `SET #type = :type, #site = :site, #day = :day, la = :la${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  return result.ConsumedCapacity?.CapacityUnits;
+}
