@@ -8,6 +8,7 @@ import { benchBundles } from './bundles';
 import { runEdgeBench } from './edge';
 import { runForwarderBench } from './forwarder';
 import { runSnippetBench } from './snippet';
+import { runAggregatesBench } from './aggregates';
 import { BENCHMARKS_FILE, renderLocalStackSection, writeSection, type LocalStackReport } from './report';
 import { BROWSER_HEADERS, pageviewBody } from './traffic';
 import { measureWriteUnits } from './write-units';
@@ -241,6 +242,7 @@ const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
   forwarder: () => runForwarderBench(),
   edge: () => runEdgeBench(),
   snippet: () => runSnippetBench(),
+  aggregates: () => runAggregatesBench(),
   bundles: () => benchBundles(),
 };
 

@@ -16,6 +16,9 @@ export const ROUTES = [
   { path: '/v1/users/{userId}', functionName: 'erase-user' },
   { path: '/v1/users/{userId}/sessions', functionName: 'user-sessions' },
   { path: '/v1/users/{userId}/devices', functionName: 'user-devices' },
+  { path: '/v1/stats', functionName: 'stats' },
+  { path: '/dashboard', functionName: 'dashboard' },
+  { path: '/dashboard/{file}', functionName: 'dashboard-files' },
 ] as const;
 
 export type FunctionName = (typeof ROUTES)[number]['functionName'];

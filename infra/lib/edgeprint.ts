@@ -16,6 +16,7 @@ import { QueueToForwarder } from './constructs/queue-to-forwarder';
 import { RealtimeLogToIngest } from './constructs/realtime-log-to-ingest';
 import { edgeDefine, edgeRules } from './edge-build';
 import { snippetCommandHooks } from './snippet';
+import { dashboardCommandHooks } from './dashboard';
 
 /** What each route's function may touch. A new route in infra/routes.ts must be listed here. */
 interface RouteAccess {
@@ -40,6 +41,11 @@ export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
   'user-devices': { table: 'read', apiKey: true },
   'erase-user': { table: 'readWrite', apiKey: true },
   'erase-session': { table: 'readWrite', apiKey: true },
+  stats: { table: 'read', apiKey: true },
+  // The page and the sign-in: the API key to check, the runtime's secret to sign the session cookie.
+  dashboard: { apiKey: true },
+  // app.js and app.css from its bundle, and stats.json for a signed-in admin.
+  'dashboard-files': { table: 'read', apiKey: true, commandHooks: dashboardCommandHooks },
 };
 
 /**
@@ -155,6 +161,8 @@ export class Edgeprint extends Construct {
       removalPolicy,
       ...logs,
     });
+    // The forwarder also keeps the dashboard's aggregates (markers and day counters) in the table.
+    this.events.forwarder.bindTable(this.table.table, 'aggregate');
 
     const environment = runtimeEnvironment(settings);
     const functions: Partial<Record<FunctionName, EdgeprintFunction>> = {};

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { buildSnippet, SNIPPET_OUT } from '../../client-snippet/build';
+import { buildDashboard, dashboardIsStale, DASHBOARD_DIST } from '../../dashboard/build';
 import type { FunctionName } from '../routes';
 import { demoSite } from './demo-site';
 import { ensureIdempotencyTable, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
@@ -75,6 +76,9 @@ function loadHandlers(): Record<FunctionName, LambdaHttpHandler> {
     'erase-user': require('../../functions/erase-user/handler').handler,
     'user-sessions': require('../../functions/user-sessions/handler').handler,
     'user-devices': require('../../functions/user-devices/handler').handler,
+    stats: require('../../functions/stats/handler').handler,
+    dashboard: require('../../functions/dashboard/handler').handler,
+    'dashboard-files': require('../../functions/dashboard-files/handler').handler,
   };
 }
 
@@ -127,10 +131,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     concurrency: options.queue?.concurrency,
   });
   if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
+  if (dashboardIsStale()) await buildDashboard();
   const env: Record<string, string> = {
     EDGEPRINT_SECRET: process.env.EDGEPRINT_SECRET ?? localSecret(options.dataDir),
     EDGEPRINT_API_KEY: process.env.EDGEPRINT_API_KEY ?? localApiKey(options.dataDir),
     EDGEPRINT_SNIPPET_FILE: SNIPPET_OUT,
+    EDGEPRINT_DASHBOARD_DIR: DASHBOARD_DIST,
     EDGEPRINT_QUEUE_URL: queue.queueUrl,
     EDGEPRINT_DLQ_URL: queue.deadLetterQueueUrl,
     EDGEPRINT_SQS_ENDPOINT: queue.endpoint,

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   console.log(`edgeprint is running on ${stack.url}  (data: ${dataDir}, DynamoDB: ${stack.dynamodbEndpoint})`);
   console.log(`  demo site  ${stack.url}/`);
   console.log(`  API        ${stack.url}/v1/collect  /v1/r?next=…  /v1/hits?url=…  /v1/activity  /v1/snippet.js`);
+  console.log(`  dashboard  ${stack.url}/dashboard  (sign in with the API key below; JSON: ${stack.url}/v1/stats)`);
   console.log(`  admin      ${stack.url}/v1/sessions/link  /v1/users/{userId}/sessions|devices  (API key: ${stack.env.EDGEPRINT_API_KEY}, from ${join(dataDir, 'api-key')} or EDGEPRINT_API_KEY)`);
   if (stack.edge !== undefined) {
     console.log(`  edge proxy ${stack.edge.url}  → ${origin}  (Lambda@Edge viewer-request + real-time log ingest; API under ${stack.edge.url}/_ep/v1/…)`);

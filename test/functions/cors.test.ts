@@ -41,8 +41,15 @@ describe('CORS and the Origin policy', () => {
     '/v1/users/{userId}': () => ({ path: `/v1/users/cors-${randomUUID()}`, options: { method: 'DELETE', headers: admin() }, status: 200 }),
     '/v1/users/{userId}/sessions': () => ({ path: `/v1/users/cors-${randomUUID()}/sessions`, options: { headers: admin() }, status: 200 }),
     '/v1/users/{userId}/devices': () => ({ path: `/v1/users/cors-${randomUUID()}/devices`, options: { headers: admin() }, status: 200 }),
+    '/v1/stats': () => ({ path: '/v1/stats?site=cors.example', options: { headers: admin() }, status: 200 }),
+    // The dashboard: the sign-in page and its stylesheet, same origin only.
+    '/dashboard': () => ({ path: '/dashboard', options: {}, status: 200 }),
+    '/dashboard/{file}': () => ({ path: '/dashboard/app.css', options: {}, status: 200 }),
   };
   const routes = ROUTES.map((route) => route.path);
+  /** Routes whose session must not be usable from another site: even a configured origin gets 403. */
+  const sameOriginOnly: readonly RoutePath[] = ['/dashboard', '/dashboard/{file}'];
+  const crossOriginRoutes = routes.filter((route) => !sameOriginOnly.includes(route));
 
   function withOrigin(options: FetchOptions, origin: string): FetchOptions {
     return { ...options, headers: { ...options.headers, origin } };
@@ -91,7 +98,19 @@ describe('CORS and the Origin policy', () => {
   });
 
   describe('an allowed Origin', () => {
-    it.each(routes)('gets the exact origin and credentials on %s, never *', async (route) => {
+    it.each(sameOriginOnly)('gets 403 and no CORS grant on the same-origin-only %s', async (route) => {
+      for (const origin of [ALLOWED, ALLOWED_WITH_PORT]) {
+        const { path, options } = validRequests[route]();
+        const response = await call(stack(), path, withOrigin(options, origin));
+        expect(response.status).toBe(403);
+        expectNoCorsGrant(response);
+        const preflight = await call(stack(), route, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+        expect(preflight.status).toBe(403);
+        expectNoCorsGrant(preflight);
+      }
+    });
+
+    it.each(crossOriginRoutes)('gets the exact origin and credentials on %s, never *', async (route) => {
       for (const origin of [ALLOWED, ALLOWED_WITH_PORT]) {
         const { path, options, status } = validRequests[route]();
         const response = await call(stack(), path, withOrigin(options, origin));
@@ -114,7 +133,7 @@ describe('CORS and the Origin policy', () => {
       expectCorsGrant(wrongMethod, ALLOWED);
     });
 
-    it.each(routes)('gets its preflight to %s answered 204', async (route) => {
+    it.each(crossOriginRoutes)('gets its preflight to %s answered 204', async (route) => {
       const response = await call(stack(), route, {
         method: 'OPTIONS',
         headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },

@@ -30,6 +30,8 @@ export const TABLE_ACTIONS = {
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
   ],
+  /** The forwarder's aggregation: claim, release and delete markers, add day counters (UpdateItem, DeleteItem), read a full day item's counter names (GetItem). */
+  aggregate: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** Powertools idempotency's persistence layer (the forwarder's delivery ledger). */
   ledger: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } as const;

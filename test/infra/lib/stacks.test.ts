@@ -349,14 +349,16 @@ describe('buildEdgeprintApp()', () => {
       const apiKey = { Ref: logicalIdOf(stacks.regional.edgeprint.apiKeySecret) };
       const readsKey = (name: Parameters<typeof fn>[0]) =>
         statementsFor(fn(name)).some((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue') && resourcesOfStatement(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(apiKey)));
-      const admin = ['link', 'user-sessions', 'user-devices', 'erase-user', 'erase-session'] as const;
+      const admin = ['link', 'user-sessions', 'user-devices', 'erase-user', 'erase-session', 'stats', 'dashboard', 'dashboard-files'] as const;
       expect(ROUTES.map((route) => route.functionName).filter((name) => readsKey(name)).sort()).toEqual([...admin].sort());
       for (const name of admin) {
         expect(regional.toJSON().Resources[logicalIdOf(fn(name))].Properties.Environment.Variables.EDGEPRINT_API_KEY_ARN).toEqual(apiKey);
       }
-      for (const name of ['user-sessions', 'user-devices'] as const) {
+      for (const name of ['user-sessions', 'user-devices', 'stats', 'dashboard-files'] as const) {
         expect(statementsFor(fn(name)).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([...TABLE_ACTIONS.read].sort());
       }
+      // The dashboard page itself reads no table: its data comes from dashboard-files' stats.json.
+      expect(statementsFor(fn('dashboard')).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
     });
 
     it('gives the snippet function no table or queue access', () => {
@@ -365,7 +367,7 @@ describe('buildEdgeprintApp()', () => {
       expect(actions).toContain('secretsmanager:GetSecretValue');
     });
 
-    it('lets the forwarder consume the queue, send to the DLQ, use its ledger and read the provider secret, and nothing else', () => {
+    it('lets the forwarder consume the queue, send to the DLQ, use its ledger, keep the aggregates in the table and read the provider secret, and nothing else', () => {
       const statements = statementsFor(forwarder()).filter((statement) => actionsOf(statement).some((action) => /^(sqs|dynamodb|secretsmanager):/.test(action)));
       const grants = statements.map((statement) => ({ actions: actionsOf(statement).sort(), resource: statement.Resource }));
       expect(grants).toEqual(
@@ -374,9 +376,10 @@ describe('buildEdgeprintApp()', () => {
           { actions: ['sqs:SendMessage'], resource: dlqArn() },
           { actions: [...TABLE_ACTIONS.ledger].sort(), resource: { 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.deliveryLedger), 'Arn'] } },
           { actions: ['secretsmanager:GetSecretValue'], resource: PROVIDER_SECRETS },
+          { actions: [...TABLE_ACTIONS.aggregate].sort(), resource: tableArn() },
         ]),
       );
-      expect(grants).toHaveLength(4);
+      expect(grants).toHaveLength(5);
     });
 
     it('attaches no AWS managed policy to any function role (only CDK\'s own custom-resource provider has one)', () => {
@@ -573,6 +576,12 @@ describe('buildEdgeprintApp()', () => {
       }
       const layer = bundles.find((bundle) => bundle.kind === 'layer');
       expect(JSON.parse(readFileSync(join(layer!.file, '..', 'package.json'), 'utf8'))).toEqual(expect.objectContaining({ name: CORE_MODULE, main: 'index.js' }));
+    });
+
+    it('ships the built dashboard next to the dashboard-files handler', () => {
+      const files = bundles.find((bundle) => bundle.name === 'dashboard-files');
+      expect(readFileSync(join(files!.directory, 'app.js'), 'utf8')).toContain('stats.json');
+      expect(readFileSync(join(files!.directory, 'app.css'), 'utf8')).toContain('.u-legend');
     });
 
     it('ships the built snippet next to the snippet handler', () => {

@@ -10,6 +10,7 @@ import { collectSchema, toFieldErrors } from '../http/schemas';
 import { beginVisit } from '../http/visit';
 import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { Runtime } from '../runtime';
+import { siteOf } from '../aggregates/dimensions';
 
 /**
  * A browser report (fingerprint plus pageview or custom event): validate, run the pipeline, record.
@@ -30,6 +31,7 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
   const visit = await beginVisit(request, runtime, { anonymous: input.anon !== undefined });
   if (visit.verdict.drop !== undefined) {
     runtime.drops.count(visit.verdict.drop, route);
+    if (visit.verdict.drop !== 'debounced') await runtime.drops.persist(visit.verdict.drop, siteOf(url), visit.at);
     return noContent();
   }
   const anonymous = visit.verdict.anonymous;

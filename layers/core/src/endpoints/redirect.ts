@@ -9,6 +9,7 @@ import { textResponse, type HttpResponse } from '../http/responses';
 import { beginVisit } from '../http/visit';
 import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { Runtime } from '../runtime';
+import { siteOf } from '../aggregates/dimensions';
 import { renderRedirectPage } from './redirect-page';
 
 /**
@@ -23,6 +24,8 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
   let cookies: string[] = [];
   if (visit.verdict.drop !== undefined) {
     runtime.drops.count(visit.verdict.drop, 'redirect');
+    // The site is the redirect page's own host, as for its recorded requests.
+    if (visit.verdict.drop !== 'debounced') await runtime.drops.persist(visit.verdict.drop, siteOf(request.url), visit.at);
   } else {
     const record: RequestRecord = {
       kind: 'request',

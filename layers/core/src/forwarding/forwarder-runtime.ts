@@ -12,6 +12,9 @@ import { createForwarder, type ForwarderDependencies } from './forwarder';
 import { httpPost } from './http-post';
 import { applyPrivacyFilter, DEFAULT_DENY_PARAMS, DEFAULT_EXCLUDE_PATHS } from './privacy-filter';
 import { providersFromConfig } from './providers';
+import { aggregateBatch } from '../aggregates/aggregate-batch';
+import { createTableContext } from '../store/client';
+import { dynamoAggregateStore } from '../store/dynamo-aggregate-store';
 
 const list = (fallback: readonly string[]) =>
   z
@@ -37,6 +40,8 @@ const forwarderEnvironment = z.object({
   EDGEPRINT_HONOR_DNT: flag(true),
   EDGEPRINT_FORWARD_DENY_PARAMS: list(DEFAULT_DENY_PARAMS),
   EDGEPRINT_FORWARD_EXCLUDE_PATHS: list(DEFAULT_EXCLUDE_PATHS),
+  /** The main table: when set, the forwarder also maintains the dashboard's aggregates in it. */
+  EDGEPRINT_TABLE: z.string().min(3).max(255).optional(),
   AWS_REGION: z.string().optional().default('us-east-1'),
 });
 
@@ -106,7 +111,15 @@ export async function forwarderFromEnvironment(env: NodeJS.ProcessEnv = process.
     deadLetter,
     maxAttempts: e.EDGEPRINT_MAX_ATTEMPTS,
     log: (level, message, details) => logger[level](message, details),
+    aggregate: aggregatorFor(e.EDGEPRINT_TABLE, e, logger),
   };
+}
+
+/** The dashboard's aggregation over the main table, when the forwarder is given one. */
+function aggregatorFor(tableName: string | undefined, e: { AWS_REGION: string; EDGEPRINT_DYNAMODB_ENDPOINT?: string }, logger: Logger): ForwarderDependencies['aggregate'] {
+  if (tableName === undefined) return undefined;
+  const store = dynamoAggregateStore(createTableContext({ tableName, region: e.AWS_REGION, endpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT }));
+  return (events) => aggregateBatch(events, { store, log: (level, message, details) => logger[level](message, details) });
 }
 
 let shared: Promise<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>> | undefined;

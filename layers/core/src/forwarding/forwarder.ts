@@ -15,6 +15,25 @@ export interface ForwarderDependencies {
   readonly maxAttempts: number;
   readonly log: (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => void;
   readonly now?: () => Date;
+  /**
+   * First-party aggregation (the dashboard's day counters, aggregates/aggregate-batch.ts): sees every
+   * parsed event of the batch, before the privacy filter, and returns the events it failed on; those
+   * records fail like a failed delivery, so the queue redelivers them.
+   */
+  readonly aggregate?: (events: readonly ForwardEvent[]) => Promise<ReadonlyMap<string, unknown>>;
+}
+
+/** Name under which aggregation failures are reported beside the providers'. */
+export const AGGREGATES = 'aggregates';
+
+/** Runs the aggregation; an unexpected throw fails every event of the batch. */
+async function aggregateAll(deps: ForwarderDependencies, events: readonly ForwardEvent[]): Promise<ReadonlyMap<string, unknown>> {
+  if (deps.aggregate === undefined || events.length === 0) return new Map();
+  try {
+    return await deps.aggregate(events);
+  } catch (error) {
+    return new Map(events.map((event) => [event.eventId, error]));
+  }
 }
 
 interface Failure {
@@ -93,9 +112,13 @@ async function forwardBatch(records: readonly SQSRecord[], deps: ForwarderDepend
     }
     events.set(record.messageId, { record, event });
   }
-  const allowed = deps.filter([...events.values()].map(({ event }) => event));
-  const failures = new Map<string, Failure[]>(allowed.map((event) => [event.eventId, []]));
+  const parsed = [...events.values()].map(({ event }) => event);
+  // Aggregates are first-party: they count every event, GPC visitors' included, before the privacy filter.
+  const aggregation = aggregateAll(deps, parsed);
+  const allowed = deps.filter(parsed);
+  const failures = new Map<string, Failure[]>(parsed.map((event) => [event.eventId, []]));
   await Promise.all(deps.providers.map((provider) => deliverToProvider(provider, allowed, deps, remainingMs, failures)));
+  for (const [eventId, error] of await aggregation) failures.get(eventId)?.push({ provider: AGGREGATES, error });
   for (const [messageId, { record, event }] of events) {
     const failed = failures.get(event.eventId) ?? [];
     const last = failed[failed.length - 1];

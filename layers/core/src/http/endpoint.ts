@@ -11,6 +11,12 @@ export interface EndpointSpec {
   readonly methods: readonly string[];
   readonly errorFormat?: ErrorFormat;
   readonly handle: (request: HttpRequest, runtime: Runtime) => Promise<HttpResponse>;
+  /**
+   * `same-origin`: a browser call from any other origin, configured or not, gets 403 and no CORS
+   * grant (the dashboard: its session must not be usable from a partner site).
+   * @default 'configured'
+   */
+  readonly origins?: 'configured' | 'same-origin';
 }
 
 type Event = APIGatewayProxyEventV2;
@@ -42,22 +48,22 @@ function resolveRuntime(getRuntime: () => Runtime | Promise<Runtime>): Middlewar
 }
 
 /** CORS headers for an allowed cross-origin caller; `*` and echoing any origin are never used. */
-function corsHeaders({ http, runtime }: Resolved): Record<string, string> | 'forbidden' {
+function corsHeaders({ http, runtime }: Resolved, origins: EndpointSpec['origins'] = 'configured'): Record<string, string> | 'forbidden' {
   const origin = http.headers.origin;
   if (origin === undefined) return {};
   const normalized = origin.toLowerCase();
   if (normalized === http.origin.toLowerCase()) return {};
-  if (!runtime.config.allowedOrigins.includes(normalized)) return 'forbidden';
+  if (origins === 'same-origin' || !runtime.config.allowedOrigins.includes(normalized)) return 'forbidden';
   return { 'access-control-allow-origin': normalized, 'access-control-allow-credentials': 'true' }; // the configured origin, never the client's bytes
 }
 
 /** Answers preflights and refuses browser calls from origins that are not configured. */
-function originPolicy(methods: readonly string[]): Middleware {
+function originPolicy(methods: readonly string[], origins: EndpointSpec['origins']): Middleware {
   const allow = [...methods, 'OPTIONS'].join(', ');
   return {
     before: (request: Request) => {
       const current = resolvedOf(request);
-      const cors = corsHeaders(current);
+      const cors = corsHeaders(current, origins);
       if (cors === 'forbidden') throw new ForbiddenOriginError();
       if (current.http.method !== 'OPTIONS') return undefined;
       return {
@@ -73,7 +79,7 @@ function originPolicy(methods: readonly string[]): Middleware {
       };
     },
     after: (request: Request) => {
-      const cors = corsHeaders(resolvedOf(request));
+      const cors = corsHeaders(resolvedOf(request), origins);
       if (request.response !== null && cors !== 'forbidden') {
         request.response.headers = { ...request.response.headers, ...cors, vary: 'origin' };
       }
@@ -92,7 +98,7 @@ function methodGuard(methods: readonly string[]): Middleware {
 }
 
 /** Maps any error to a response; 5xx details go to the log with the request id, never to the client. */
-function errorResponder(format: ErrorFormat): Middleware {
+function errorResponder(format: ErrorFormat, origins: EndpointSpec['origins']): Middleware {
   return {
     onError: (request: Request) => {
       const error = request.error;
@@ -105,7 +111,7 @@ function errorResponder(format: ErrorFormat): Middleware {
         if (response.statusCode >= 500) {
           current.runtime.logger.error('request failed', { requestId: current.http.requestId, path: current.http.path, error: error as Error });
         }
-        const cors = corsHeaders(current);
+        const cors = corsHeaders(current, origins);
         if (cors !== 'forbidden') response.headers = { ...response.headers, ...cors, vary: 'origin' };
       }
       request.response = response;
@@ -120,9 +126,9 @@ function errorResponder(format: ErrorFormat): Middleware {
  */
 export function httpEndpoint(getRuntime: () => Runtime | Promise<Runtime>, spec: EndpointSpec) {
   return middy<Event, HttpResponse>()
-    .use(errorResponder(spec.errorFormat ?? 'standard'))
+    .use(errorResponder(spec.errorFormat ?? 'standard', spec.origins))
     .use(resolveRuntime(getRuntime))
-    .use(originPolicy(spec.methods))
+    .use(originPolicy(spec.methods, spec.origins))
     .use(methodGuard(spec.methods))
     .handler(async (event: Event) => {
       const { http, runtime } = resolved.get(event) as Resolved;

@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+import { dashboardFiles, httpEndpoint, runtimeFromEnvironment } from '@edgeprint/core';
+
+/** The built dashboard (app.js, app.css) ships next to this handler; locally the server points at dashboard/dist. */
+const dashboardDir = process.env.EDGEPRINT_DASHBOARD_DIR ?? join(__dirname);
+
+/** GET /dashboard/{file}: the dashboard's script and stylesheet, and stats.json for a signed-in admin. */
+export const handler = httpEndpoint(runtimeFromEnvironment, {
+  methods: ['GET', 'HEAD'],
+  handle: (request, runtime) => dashboardFiles(request, runtime, dashboardDir),
+  origins: 'same-origin',
+});

@@ -1,0 +1,180 @@
+import type { ForwardEvent } from '../forwarding/event';
+import { add, PREFIXES, TOTALS, type Increments } from './counters';
+import { agentOf, countryOf, dayOf, externalReferrer, pagePath, shortHash, siteOf, utmOf } from './dimensions';
+
+/**
+ * How long after its day an event may still be aggregated: the queue keeps a message 4 days and
+ * the dead-letter queue 14, so a re-driven event can arrive up to 18 days late. Markers live 2 days
+ * longer than this, so a redelivered event always finds its marker (or is refused as too old).
+ */
+export const AGGREGATION_HORIZON_DAYS = 20;
+export const MARKER_RETENTION_DAYS = AGGREGATION_HORIZON_DAYS + 2;
+
+/** One event as the aggregation counts it (nothing personal: ids are hashed). */
+export interface CountedEvent {
+  readonly eventId: string;
+  /** Hash of the event id: the marker's idempotency set member. */
+  readonly eventHash: string;
+  readonly kind: ForwardEvent['kind'];
+  readonly at: string;
+  readonly path?: string;
+  /** Hash of the path: the marker's set of pages this session was counted on. */
+  readonly pageHash?: string;
+  readonly referrer?: string;
+  readonly campaign?: string;
+  readonly source?: string;
+  /** Custom event name. */
+  readonly name?: string;
+  readonly gpc: boolean;
+  readonly userAgent?: string;
+  readonly country?: string;
+}
+
+/** The events of one session on one site and UTC day: one marker write covers them all. */
+export interface SessionGroup {
+  readonly site: string;
+  readonly day: string;
+  readonly sessionHash: string;
+  /** Hash of the first visitorId the group's events carry. */
+  readonly visitorHash?: string;
+  readonly events: readonly CountedEvent[];
+}
+
+export type SkipReason = 'no_site' | 'no_session' | 'too_old';
+
+export interface AggregationPlan {
+  readonly groups: readonly SessionGroup[];
+  /** Events the aggregates never count (activity rows have no page, say); they do not fail. */
+  readonly skipped: readonly { readonly eventId: string; readonly reason: SkipReason }[];
+}
+
+const isPage = (kind: ForwardEvent['kind']) => kind === 'pageview' || kind === 'request';
+
+function counted(event: ForwardEvent, site: string): CountedEvent {
+  const page = isPage(event.kind) ? pagePath(event.url) : undefined;
+  const utm = isPage(event.kind) ? utmOf(event.url) : {};
+  return {
+    eventId: event.eventId,
+    eventHash: shortHash(event.eventId, 12),
+    kind: event.kind,
+    at: event.at,
+    path: page,
+    pageHash: page === undefined ? undefined : shortHash(page, 12),
+    referrer: event.kind === 'pageview' ? externalReferrer(event.referrer, site) : undefined,
+    campaign: utm.campaign,
+    source: utm.source,
+    name: event.kind === 'event' ? event.name.slice(0, 200) : undefined,
+    gpc: event.gpc,
+    userAgent: event.userAgent,
+    country: event.country,
+  };
+}
+
+/**
+ * Groups a batch's events by (site, UTC day, session), dropping duplicate event ids and the events
+ * the aggregates do not count: activity rows and anything without a page URL (no site), events
+ * without a session, and events older than the horizon (their markers may be gone, so counting
+ * them could count twice).
+ * @example const { groups, skipped } = planAggregation(events, new Date())
+ */
+export function planAggregation(events: readonly ForwardEvent[], now: Date): AggregationPlan {
+  const groups = new Map<string, { site: string; day: string; sessionHash: string; visitorHash?: string; events: CountedEvent[] }>();
+  const skipped: { eventId: string; reason: SkipReason }[] = [];
+  const seen = new Set<string>();
+  const oldest = dayOf(new Date(now.getTime() - AGGREGATION_HORIZON_DAYS * 86_400_000)) ?? '';
+  for (const event of events) {
+    if (seen.has(event.eventId)) continue;
+    seen.add(event.eventId);
+    const site = event.kind === 'activity' ? undefined : siteOf(event.url);
+    const day = dayOf(event.at);
+    if (site === undefined || day === undefined) {
+      skipped.push({ eventId: event.eventId, reason: 'no_site' });
+      continue;
+    }
+    if (event.sessionId === undefined || event.sessionId.length === 0) {
+      skipped.push({ eventId: event.eventId, reason: 'no_session' });
+      continue;
+    }
+    if (day < oldest) {
+      skipped.push({ eventId: event.eventId, reason: 'too_old' });
+      continue;
+    }
+    const sessionHash = shortHash(`${site}\n${event.sessionId}`, 22);
+    const key = `${site}\n${day}\n${sessionHash}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { site, day, sessionHash, events: [] };
+      groups.set(key, group);
+    }
+    if (group.visitorHash === undefined && event.visitorId !== undefined && event.visitorId.length > 0) {
+      group.visitorHash = shortHash(`${site}\n${event.visitorId}`, 22);
+    }
+    group.events.push(counted(event, site));
+  }
+  return { groups: [...groups.values()], skipped };
+}
+
+/** What the session marker (and, when asked, the visitor marker) said before this batch's claim. */
+export interface ClaimOutcome {
+  /** The session had no marker for the day: its first counted events. */
+  readonly newSession: boolean;
+  /** Event hashes already counted (a redelivery): those events add nothing. */
+  readonly countedEvents: ReadonlySet<string>;
+  /** Page hashes this session was already counted on that day. */
+  readonly countedPages: ReadonlySet<string>;
+  /** Set when the visitor marker was claimed for this group: true when it was new. */
+  readonly newVisitor?: boolean;
+}
+
+export interface GroupCount {
+  readonly increments: Increments;
+  /** The group's events this claim counts (not counted before). */
+  readonly fresh: readonly CountedEvent[];
+  /** Page hashes this claim added to the marker (to take back if the counters cannot be written). */
+  readonly newPageHashes: readonly string[];
+}
+
+/**
+ * The counter increments one session group adds, given what its markers said: events already
+ * counted add nothing; a page counts one session the first time; the visitor counts once a day
+ * (by visitorId when the session's first events carry one, else as its own visitor), with its
+ * browser, OS, device type and country.
+ * @example const { increments } = countGroup(group, { newSession: true, countedEvents: new Set(), countedPages: new Set(), newVisitor: true })
+ */
+export function countGroup(group: SessionGroup, claim: ClaimOutcome): GroupCount {
+  const increments: Increments = new Map();
+  const fresh = group.events.filter((event) => !claim.countedEvents.has(event.eventHash));
+  const newPageHashes: string[] = [];
+  for (const event of fresh) {
+    if (event.gpc) add(increments, TOTALS.gpc);
+    if (event.kind === 'event' && event.name !== undefined) {
+      add(increments, TOTALS.events);
+      add(increments, PREFIXES.events + event.name);
+    }
+    if (!isPage(event.kind) || event.path === undefined || event.pageHash === undefined) continue;
+    add(increments, TOTALS.pageviews);
+    add(increments, PREFIXES.pages + event.path);
+    if (!claim.countedPages.has(event.pageHash) && !newPageHashes.includes(event.pageHash)) {
+      newPageHashes.push(event.pageHash);
+      add(increments, PREFIXES.pageSessions + event.path);
+    }
+    if (event.referrer !== undefined) add(increments, PREFIXES.referrers + event.referrer);
+    if (event.campaign !== undefined) add(increments, PREFIXES.campaigns + event.campaign);
+    if (event.source !== undefined) add(increments, PREFIXES.sources + event.source);
+  }
+  if (claim.newSession && fresh.length > 0) {
+    add(increments, TOTALS.sessions);
+    // A session whose first events carry a visitorId counts only if that visitor is new today.
+    const visitorIsNew = group.visitorHash === undefined ? true : claim.newVisitor === true;
+    if (visitorIsNew) {
+      const first = fresh.find((event) => event.userAgent !== undefined) ?? fresh[0]!;
+      const agent = agentOf(first.userAgent);
+      add(increments, TOTALS.visitors);
+      add(increments, PREFIXES.browsers + agent.browser);
+      add(increments, PREFIXES.os + agent.os);
+      add(increments, PREFIXES.devices + agent.device);
+      add(increments, PREFIXES.countries + countryOf(fresh.find((event) => event.country !== undefined)?.country));
+    }
+  }
+  return { increments, fresh, newPageHashes };
+}
