@@ -1,4 +1,5 @@
 import { firstTouch } from '../domain/attribution';
+import { settleVisit } from './settle-visit';
 import { canonicalPageUrl } from '../domain/page-url';
 import { recordVisit } from '../domain/record-visit';
 import type { PageEventRecord } from '../domain/records';
@@ -8,7 +9,6 @@ import type { HttpRequest } from '../http/request';
 import { noContent, type HttpResponse } from '../http/responses';
 import { collectSchema, toFieldErrors } from '../http/schemas';
 import { beginVisit } from '../http/visit';
-import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { Runtime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
 
@@ -58,18 +58,6 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
     debounceSeconds: runtime.config.debounceSeconds,
     gate: input.event === 'pageview' ? { url, kind: 'page', countHit: true } : undefined,
   });
-  if (!outcome.recorded) runtime.drops.count(outcome.reason, route);
-  else {
-    if (outcome.hitCountFailed !== undefined) {
-      runtime.logger.error('hit counter update failed after the record was stored', {
-        requestId: request.requestId,
-        error: outcome.hitCountFailed as Error,
-      });
-    }
-    if (outcome.deviceIndexFailed !== undefined) {
-      runtime.logger.error('device index failed after the record was stored', { requestId: request.requestId, error: outcome.deviceIndexFailed as Error });
-    }
-    await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
-  }
+  await settleVisit(runtime, request, record, outcome, route);
   return noContent({}, visit.cookies);
 }

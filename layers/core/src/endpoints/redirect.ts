@@ -1,4 +1,5 @@
 import { recordVisit } from '../domain/record-visit';
+import { settleVisit } from './settle-visit';
 import { resolveRedirectTarget } from '../domain/redirect-target';
 import type { RequestRecord } from '../domain/records';
 import { firstTouch } from '../domain/attribution';
@@ -7,7 +8,6 @@ import { errorToResponse } from '../http/errors-to-response';
 import type { HttpRequest } from '../http/request';
 import { textResponse, type HttpResponse } from '../http/responses';
 import { beginVisit } from '../http/visit';
-import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { Runtime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
 import { renderRedirectPage } from './redirect-page';
@@ -46,13 +46,7 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
         ? { url: decision.target, kind: 'request', countHit: true }
         : { url: request.url, kind: 'request', countHit: false },
     });
-    if (!outcome.recorded) runtime.drops.count(outcome.reason, 'redirect');
-    else {
-      if (outcome.deviceIndexFailed !== undefined) {
-        runtime.logger.error('device index failed after the record was stored', { requestId: request.requestId, error: outcome.deviceIndexFailed as Error });
-      }
-      await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
-    }
+    await settleVisit(runtime, request, record, outcome, 'redirect');
     cookies = visit.cookies;
   }
   if (!decision.ok) {

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import { settleVisit } from '../endpoints/settle-visit';
 import { firstTouch } from '../domain/attribution';
 import type { RequestFingerprint } from '../domain/fingerprint';
 import { recordVisit } from '../domain/record-visit';
@@ -7,7 +8,6 @@ import { isUserId } from '../domain/user-id';
 import type { LinkOutcome } from '../domain/users';
 import type { DropReason } from '../domain/visitor-policy';
 import { ConflictError } from '../errors';
-import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import { toHttpRequest } from '../http/request';
 import { beginVisit } from '../http/visit';
 import { runtimeFromEnvironment, type Runtime } from '../runtime';
@@ -122,16 +122,7 @@ export async function recordRequest<E extends ApiGatewayEvent = APIGatewayProxyE
     debounceSeconds: runtime.config.debounceSeconds,
     gate: { url: request.url, kind: 'request', countHit: options.countHit ?? true },
   });
-  if (!outcome.recorded) runtime.drops.count(outcome.reason, 'fingerprint');
-  else {
-    if (outcome.hitCountFailed !== undefined) {
-      runtime.logger.error('hit counter update failed after the record was stored', { requestId: request.requestId, error: outcome.hitCountFailed as Error });
-    }
-    if (outcome.deviceIndexFailed !== undefined) {
-      runtime.logger.error('device index failed after the record was stored', { requestId: request.requestId, error: outcome.deviceIndexFailed as Error });
-    }
-    await runtime.publish([visitForwardEvent(record, requestFacts(request), outcome.session)]);
-  }
+  await settleVisit(runtime, request, record, outcome, 'fingerprint');
   const link = await linkUser(runtime, event, options, visit.sessionId, outcome.recorded ? outcome.session : 'unknown', request.requestId);
   return {
     recorded: outcome.recorded,
