@@ -1,13 +1,12 @@
 import { recordVisit } from '../domain/record-visit';
 import { settleVisit } from './settle-visit';
 import { resolveRedirectTarget } from '../domain/redirect-target';
-import type { RequestRecord } from '../domain/records';
 import { firstTouch } from '../domain/attribution';
 import { InvalidPayloadError } from '../errors';
 import { errorToResponse } from '../http/errors-to-response';
 import type { HttpRequest } from '../http/request';
 import { textResponse, type HttpResponse } from '../http/responses';
-import { beginVisit } from '../http/visit';
+import { beginVisit, requestRecordOf } from '../http/visit';
 import type { Runtime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
 import { renderRedirectPage } from './redirect-page';
@@ -27,16 +26,7 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
     // The site is the redirect page's own host, as for its recorded requests.
     if (visit.verdict.drop !== 'debounced') await runtime.drops.persist(visit.verdict.drop, siteOf(request.url), visit.at);
   } else {
-    const record: RequestRecord = {
-      kind: 'request',
-      eventId: visit.eventId,
-      sessionId: visit.sessionId,
-      at: visit.at,
-      url: request.url,
-      signals: visit.signals,
-      fingerprint: visit.fingerprint,
-      gpc: visit.verdict.gpc,
-    };
+    const record = requestRecordOf(visit, request.url);
     const outcome = await recordVisit(runtime.store, {
       record,
       sessionIsNew: visit.sessionIsNew,

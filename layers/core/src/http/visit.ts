@@ -4,6 +4,7 @@ import { CLOUDFRONT_TLS_HEADERS, requestSignals, type RequestSignals } from '../
 import { isSessionId, newSessionId } from '../domain/session-id';
 import { visitorVerdict, type VisitorVerdict } from '../domain/visitor-policy';
 import type { Runtime } from '../runtime';
+import type { RequestRecord } from '../domain/records';
 import { SESSION_COOKIE, sessionCookie } from './cookies';
 import type { HttpRequest } from './request';
 
@@ -88,5 +89,22 @@ export async function beginVisit(request: HttpRequest, runtime: Runtime, options
     cookies: session.cookies,
     signals: verdict.anonymous ? undefined : { ...fullSignals, ip: storedIp(request.clientIp, config.ipMode) },
     fingerprint: verdict.anonymous ? undefined : requestFingerprint(fullSignals, config.fingerprintSecret, { ja4: config.fingerprintJa4 }),
+  };
+}
+
+/**
+ * The request-fingerprint record of a visit (the redirect page, `recordRequest()`), for `url`.
+ * @example const record = requestRecordOf(visit, request.url)
+ */
+export function requestRecordOf(visit: Visit, url: string): RequestRecord {
+  return {
+    kind: 'request',
+    eventId: visit.eventId,
+    sessionId: visit.sessionId,
+    at: visit.at,
+    url,
+    signals: visit.signals,
+    fingerprint: visit.fingerprint,
+    gpc: visit.verdict.gpc,
   };
 }

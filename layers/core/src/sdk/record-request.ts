@@ -9,7 +9,7 @@ import type { LinkOutcome } from '../domain/users';
 import type { DropReason } from '../domain/visitor-policy';
 import { ConflictError } from '../errors';
 import { toHttpRequest } from '../http/request';
-import { beginVisit } from '../http/visit';
+import { beginVisit, requestRecordOf } from '../http/visit';
 import { runtimeFromEnvironment, type Runtime } from '../runtime';
 
 /** API Gateway events `recordRequest` understands: HTTP API (payload 2.0) and REST API (payload 1.0). */
@@ -105,16 +105,7 @@ export async function recordRequest<E extends ApiGatewayEvent = APIGatewayProxyE
     runtime.drops.count(visit.verdict.drop, 'fingerprint');
     return { recorded: false, reason: visit.verdict.drop, hitCounted: false, cookies: [] };
   }
-  const record: RequestRecord = {
-    kind: 'request',
-    eventId: visit.eventId,
-    sessionId: visit.sessionId,
-    at: visit.at,
-    url: request.url,
-    signals: visit.signals,
-    fingerprint: visit.fingerprint,
-    gpc: visit.verdict.gpc,
-  };
+  const record = requestRecordOf(visit, request.url);
   const outcome = await recordVisit(runtime.store, {
     record,
     sessionIsNew: visit.sessionIsNew,
