@@ -1,3 +1,5 @@
+import type { UserDeviceInfo, UserSessionInfo } from '../domain/users';
+
 /** The most urls one `/v1/hits` request takes. */
 export const URLS_PER_REQUEST = 100;
 
@@ -37,24 +39,11 @@ export interface UserAgentParts {
   readonly deviceType?: string;
 }
 
-export interface UserSession extends UserAgentParts {
-  readonly sessionId: string;
-  readonly createdAt?: string;
-  readonly linkedAt?: string;
-  readonly firstTouch?: Readonly<Record<string, string>>;
-  readonly country?: string;
-  readonly userAgent?: string;
-}
+/** A session as `GET /v1/users/{userId}/sessions` answers it: the stored session plus the parsed user agent. */
+export type UserSession = UserSessionInfo & UserAgentParts;
 
-export interface UserDevice extends UserAgentParts {
-  readonly kind: 'browser' | 'request';
-  readonly id: string;
-  readonly firstSeen?: string;
-  readonly lastSeen?: string;
-  readonly userAgent?: string;
-  readonly country?: string;
-  readonly version?: number;
-}
+/** A device as `GET /v1/users/{userId}/devices` answers it: the stored device plus the parsed user agent. */
+export type UserDevice = UserDeviceInfo & UserAgentParts;
 
 export interface UserSessionsPage {
   readonly userId: string;
