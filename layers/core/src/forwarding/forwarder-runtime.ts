@@ -42,6 +42,8 @@ const forwarderEnvironment = z.object({
   EDGEPRINT_FORWARD_EXCLUDE_PATHS: list(DEFAULT_EXCLUDE_PATHS),
   /** The main table: when set, the forwarder also maintains the dashboard's aggregates in it. */
   EDGEPRINT_TABLE: z.string().min(3).max(255).optional(),
+  /** `false` turns the dashboard's aggregates off (forwarding only). */
+  EDGEPRINT_AGGREGATES: flag(true),
   AWS_REGION: z.string().optional().default('us-east-1'),
 });
 
@@ -111,7 +113,7 @@ export async function forwarderFromEnvironment(env: NodeJS.ProcessEnv = process.
     deadLetter,
     maxAttempts: e.EDGEPRINT_MAX_ATTEMPTS,
     log: (level, message, details) => logger[level](message, details),
-    aggregate: aggregatorFor(e.EDGEPRINT_TABLE, e, logger),
+    aggregate: aggregatorFor(e.EDGEPRINT_AGGREGATES ? e.EDGEPRINT_TABLE : undefined, e, logger),
   };
 }
 
