@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { bundleEdgeHandler } from '../infra/lib/bundling';
 import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
 import { edgeConfigDefine, type EdgeConfig } from '../layers/core/src/edge/edge-config';
-import { installedVersion, machineInfo, type MachineInfo } from './machine';
+import { installedVersion, machineInfo, type MachineInfo, machineTable } from './machine';
 import { BENCHMARKS_FILE, writeSection } from './report';
 
 export const EDGE_BUNDLE_BUDGET_BYTES = 50 * 1024;
@@ -52,22 +52,10 @@ const CONFIG: EdgeConfig = {
   navigationOnly: true,
 };
 
-/** The edge handler bundled as it is deployed (minified CommonJS for Node, configuration baked in by define). */
-async function bundleHandler(directory: string, config: EdgeConfig): Promise<string> {
+/** The edge handler bundled as it is deployed (the distribution's own bundling, configuration baked in by define). */
+function bundleHandler(directory: string, config: EdgeConfig): string {
   const outfile = join(directory, `edge-${config.privacyMode}.js`);
-  await build({
-    entryPoints: [join(ROOT, 'functions', 'edge', 'handler.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    mainFields: ['module', 'main'],
-    legalComments: 'none',
-    logLevel: 'silent',
-    define: edgeConfigDefine(config),
-  });
+  bundleEdgeHandler(outfile, edgeConfigDefine(config));
   return outfile;
 }
 
@@ -137,8 +125,8 @@ export async function measureEdge(options: { requests?: number; warmup?: number 
   const machine = machineInfo();
   const directory = mkdtempSync(join(tmpdir(), 'edgeprint-edge-bench-'));
   try {
-    const cookieBundle = await bundleHandler(directory, CONFIG);
-    const cookielessBundle = await bundleHandler(directory, { ...CONFIG, privacyMode: 'cookieless' });
+    const cookieBundle = bundleHandler(directory, CONFIG);
+    const cookielessBundle = bundleHandler(directory, { ...CONFIG, privacyMode: 'cookieless' });
     const code = readFileSync(cookieBundle);
     const { names, events: recorded } = recordedEvents();
     const events = eventStream(recorded, requests);
@@ -179,13 +167,7 @@ export function renderEdgeSection(result: EdgeBenchResult): string {
 
 Measured ${result.measuredAt.toISOString().replace('T', ' ').slice(0, 19)} UTC by \`npx tsx bench/edge.ts\` (\`bench/edge.ts\`).
 
-| machine | |
-|---|---|
-| CPU | ${machine.cpuModel} |
-| cores | ${machine.cores} |
-| OS | ${machine.os} |
-| Node | ${machine.node} |
-| load average when the run started (1 min, 5 min) | ${machine.loadAverage.map((value) => value.toFixed(2)).join(', ')} |
+${machineTable(machine)}
 
 **Bundle** (\`functions/edge/handler.ts\`, esbuild ${result.esbuildVersion}, minified CommonJS for Node, configuration baked in by \`define\`):
 ${kib(result.bundleBytes)} minified (${result.bundleBytes.toLocaleString('en-US')} bytes; goal under 50 KiB, Lambda@Edge viewer limit 1 MB),

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stage } from 'aws-cdk-lib';
-import { buildSync } from 'esbuild';
+import { buildSync, type Metafile } from 'esbuild';
 import type { Construct } from 'constructs';
 
 /**
@@ -33,8 +33,8 @@ export interface BundleOptions {
  * One minified CommonJS file for Node.js with esbuild's synchronous API (CDK constructs build
  * during construction). Module-first `mainFields`, as for the NodejsFunction bundles.
  */
-export function bundleFile(options: BundleOptions): void {
-  buildSync({
+export function bundleFile(options: BundleOptions): Metafile {
+  const result = buildSync({
     entryPoints: [options.entry],
     outfile: options.outfile,
     bundle: true,
@@ -48,6 +48,20 @@ export function bundleFile(options: BundleOptions): void {
     external: [...(options.external ?? [])],
     define: { ...options.define },
     legalComments: 'none',
+    metafile: true,
     logLevel: 'silent',
   });
+  return result.metafile;
+}
+
+/** The Lambda@Edge handler's entry (bundled alone: Lambda@Edge has no layers). */
+export const EDGE_HANDLER_ENTRY = join(__dirname, '..', '..', 'functions', 'edge', 'handler.ts');
+
+/**
+ * The Lambda@Edge bundle exactly as deployed: no layer, no source map, its configuration baked in by
+ * `define`. The distribution, the bundle-size test and the edge benchmark all build it here.
+ * @example bundleEdgeHandler('/tmp/edge.js', edgeConfigDefine(config))
+ */
+export function bundleEdgeHandler(outfile: string, define?: Readonly<Record<string, string>>): Metafile {
+  return bundleFile({ entry: EDGE_HANDLER_ENTRY, outfile, target: 'node24', sourcemap: false, define });
 }

@@ -1,36 +1,17 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
+import { bundleEdgeHandler } from '../../infra/lib/bundling';
 import { edgeConfigDefine } from '../../layers/core/src/edge/edge-config';
 import { EDGE_HEADERS, fingerprintViewerRequest } from '../../layers/core/src/edge/viewer-request';
 import { EDGE_TEST_CONFIG, edgeprintHeaderNames, headerValue, requestOf, viewerRequestFixture } from '../helpers/cloudfront';
 
 /** The budget from the issue (the Lambda@Edge viewer-request limit is 1 MB). */
 const BUDGET_BYTES = 50 * 1024;
-const ENTRY = join(__dirname, '..', '..', 'functions', 'edge', 'handler.ts');
 
 type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequest>;
-
-/** Bundles the edge handler as a deployment would: one minified CommonJS file for Node, module-first resolution. */
-async function bundle(outfile: string, define: Record<string, string>): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    mainFields: ['module', 'main'],
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'silent',
-    define,
-  });
-  return result.metafile;
-}
 
 describe('functions/edge/handler.ts bundle', () => {
   const directory = mkdtempSync(join(tmpdir(), 'edgeprint-edge-bundle-'));
@@ -38,9 +19,10 @@ describe('functions/edge/handler.ts bundle', () => {
   const unbaked = join(directory, 'unbaked.js');
   let metafile: Metafile;
 
-  beforeAll(async () => {
-    metafile = await bundle(baked, edgeConfigDefine(EDGE_TEST_CONFIG));
-    await bundle(unbaked, {});
+  // Built by the same function the distribution deploys with.
+  beforeAll(() => {
+    metafile = bundleEdgeHandler(baked, edgeConfigDefine(EDGE_TEST_CONFIG));
+    bundleEdgeHandler(unbaked, {});
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { buildDirectory, bundleFile } from '../bundling';
+import { buildDirectory, bundleEdgeHandler } from '../bundling';
 import { FUNCTIONS_DIR, NODE_RUNTIME } from './edgeprint-function';
 
 /** Lambda@Edge functions live in us-east-1, whatever the distribution's stack region. */
@@ -88,13 +88,7 @@ export class EdgeprintDistribution extends Construct {
 
     const bundleDirectory = buildDirectory(this, 'edge-function');
     this.edgeBundlePath = join(bundleDirectory, 'index.js');
-    bundleFile({
-      entry: join(FUNCTIONS_DIR, 'edge', 'handler.ts'),
-      outfile: this.edgeBundlePath,
-      target: 'node24',
-      sourcemap: false,
-      define: props.edgeDefine,
-    });
+    bundleEdgeHandler(this.edgeBundlePath, props.edgeDefine);
     if (props.edgeDefine === undefined || Object.keys(props.edgeDefine).length === 0) {
       Annotations.of(this).addWarningV2('edgeprint:edge-unconfigured', EDGE_UNCONFIGURED_WARNING);
     }
