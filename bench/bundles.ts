@@ -9,7 +9,7 @@ import { resolveSettings } from '../infra/lib/config';
 import { buildSync } from 'esbuild';
 import { CORE_ENTRY, CORE_MODULE_PATH } from '../infra/lib/constructs/core-layer';
 import { buildEdgeprintApp } from '../infra/lib/stacks';
-import { machineInfo, type MachineInfo } from './machine';
+import { machineInfo, type MachineInfo, machineTable } from './machine';
 import { BENCHMARKS_FILE, writeSection } from './report';
 
 /** Cold-load overhead goal above a bare `node -e 0`, from the deployment issue. */
@@ -238,14 +238,7 @@ export function renderBundleSection(result: BundleBenchResult): string {
     '',
     `Measured ${result.measuredAt.toISOString().replace('T', ' ').slice(0, 19)} UTC by \`bench/bundles.ts\` (part of \`npm run bench\`, or \`npx tsx bench/bundles.ts\` alone).`,
     '',
-    '| machine | |',
-    '|---|---|',
-    `| CPU | ${machine.cpuModel} |`,
-    `| cores | ${machine.cores} |`,
-    `| memory | ${machine.memoryGiB} GiB |`,
-    `| OS | ${machine.os} |`,
-    `| Node | ${machine.node} (Lambda runs Node.js 24; the figures compare bundles, they do not predict Lambda's init time) |`,
-    `| load average at start | ${machine.loadAverage.map((value) => value.toFixed(2)).join(', ')} |`,
+    machineTable(machine, [], "Lambda runs Node.js 24; the figures compare bundles, they do not predict Lambda's init time"),
     '',
     'Sizes are of the staged assets of a real `cdk synth` (offline, local esbuild): the minified `index.js`',
     'each function runs, gzip level 9 for reference (Lambda limits apply to the zip). Cold load is the',

@@ -39,3 +39,22 @@ export function installedVersion(name: string): string {
     return 'unknown';
   }
 }
+
+/**
+ * The "machine" table every benchmark section starts with; `rows` adds lines (the browser, say)
+ * before the load average, and `nodeNote` qualifies the Node version.
+ * @example machineTable(machineInfo(), [['browser', 'Chromium 156']])
+ */
+export function machineTable(machine: MachineInfo, rows: readonly (readonly [string, string])[] = [], nodeNote?: string): string {
+  return [
+    '| machine | |',
+    '|---|---|',
+    `| CPU | ${machine.cpuModel} |`,
+    `| cores | ${machine.cores} |`,
+    `| memory | ${machine.memoryGiB} GiB |`,
+    `| OS | ${machine.os} |`,
+    `| Node | ${machine.node}${nodeNote === undefined ? '' : ` (${nodeNote})`} |`,
+    ...rows.map(([label, value]) => `| ${label} | ${value} |`),
+    `| load average when the run started (1 min, 5 min) | ${machine.loadAverage.map((value) => value.toFixed(2)).join(', ')} |`,
+  ].join('\n');
+}

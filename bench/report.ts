@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadResult, LoadSettings } from './load';
-import type { MachineInfo } from './machine';
+import { machineTable, type MachineInfo } from './machine';
 import { WRITE_UNIT_DEBOUNCE_SECONDS, type ItemSizeRow, type WriteUnitReport } from './write-units';
 
 export const BENCHMARKS_FILE = join(__dirname, '..', 'docs', 'benchmarks.md');
@@ -94,14 +94,7 @@ export function renderLocalStackSection(report: LocalStackReport): string {
 
 Measured ${date} by \`npm run bench\` (\`bench/run.ts\`).
 
-| machine | |
-|---|---|
-| CPU | ${machine.cpuModel} |
-| cores | ${machine.cores} |
-| memory | ${machine.memoryGiB} GiB |
-| OS | ${machine.os} |
-| Node | ${machine.node} |
-| load average when the run started (1 min, 5 min) | ${machine.loadAverage.map((value) => value.toFixed(2)).join(', ')} |
+${machineTable(machine)}
 
 | setting | value |
 |---|---|

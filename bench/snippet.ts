@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { snippetSizes, type SnippetSizes } from '../client-snippet/build';
 import { startLocalStack } from '../infra/local/local-stack';
 import { chromiumPath, launchChromium } from '../test/browser/chromium';
-import { installedVersion, machineInfo, type MachineInfo } from './machine';
+import { installedVersion, machineInfo, type MachineInfo, machineTable } from './machine';
 import { BENCHMARKS_FILE, writeSection } from './report';
 
 /** The figures of the snippet benchmark: bundle sizes and how soon after navigation the first report leaves and lands. */
@@ -141,15 +141,7 @@ export function renderSnippetSection(result: SnippetBenchResult): string {
 
 Measured ${date} by \`npx tsx bench/snippet.ts\` (\`measureSnippet()\` in \`bench/snippet.ts\`).
 
-| machine | |
-|---|---|
-| CPU | ${machine.cpuModel} |
-| cores | ${machine.cores} |
-| memory | ${machine.memoryGiB} GiB |
-| OS | ${machine.os} |
-| Node | ${machine.node} |
-| browser | ${result.chromium}, headless, a fresh profile (\`test/browser/chromium.ts\`) |
-| load average when the run started (1 min, 5 min) | ${machine.loadAverage.map((value) => value.toFixed(2)).join(', ')} |
+${machineTable(machine, [['browser', `${result.chromium}, headless, a fresh profile (\`test/browser/chromium.ts\`)`]])}
 
 ### Size
 
