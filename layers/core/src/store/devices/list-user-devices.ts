@@ -1,18 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeviceKind } from '../../domain/devices';
+import type { UserDeviceInfo } from '../../domain/users';
 import type { TableContext } from '../client';
 import { DEVICE_PREFIX, userPartition } from '../keys';
 import type { StorePage } from '../users/list-user-sessions';
 
-export interface StoredDevice {
-  readonly kind: DeviceKind;
-  readonly id: string;
-  readonly firstSeen?: string;
-  readonly lastSeen?: string;
-  readonly userAgent?: string;
-  readonly country?: string;
-  readonly version?: number;
-}
+/** A device item as stored: the domain's view of it, nothing more. */
+export type StoredDevice = UserDeviceInfo;
 
 /**
  * One page of a user's device items: one Query (`pk = USER#<userId>`, `begins_with(sk, 'DEV#')`),
