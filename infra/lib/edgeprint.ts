@@ -1,7 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -14,6 +12,7 @@ import { EdgeprintHttpApi } from './constructs/edgeprint-http-api';
 import { EdgeprintTable } from './constructs/edgeprint-table';
 import { QueueToForwarder } from './constructs/queue-to-forwarder';
 import { RealtimeLogToIngest } from './constructs/realtime-log-to-ingest';
+import { TableStreamToQueue } from './constructs/table-stream-to-queue';
 import { edgeDefine, edgeRules } from './edge-build';
 import { snippetCommandHooks } from './snippet';
 import { dashboardCommandHooks } from './dashboard';
@@ -30,10 +29,10 @@ interface RouteAccess {
 }
 
 export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
-  collect: { table: 'readWrite', queue: 'send' },
-  redirect: { table: 'readWrite', queue: 'send' },
+  collect: { table: 'readWrite' },
+  redirect: { table: 'readWrite' },
   hits: { table: 'read' },
-  activity: { table: 'readWrite', queue: 'send', jwtSecret: true },
+  activity: { table: 'readWrite', jwtSecret: true },
   // Serves a file from its bundle; the runtime still needs the table name to start.
   snippet: { commandHooks: snippetCommandHooks },
   link: { table: 'readWrite', apiKey: true },
@@ -99,8 +98,8 @@ const pascal = (name: string): string => name.split('-').map((part) => part.char
 
 /**
  * The whole edgeprint service in one construct: the table, the fingerprint secret, the core layer,
- * one function per route behind the HTTP API, the event queue with its forwarder and the scheduled
- * outbox sweep, and (when
+ * one function per route behind the HTTP API, the table's stream piped to the event queue with its
+ * forwarder, and (when
  * `siteOrigin` is set) the edge recording path (real-time log stream and ingest Lambda) and the
  * CloudFront distribution serving the API first-party.
  * Props are validated together; every problem is reported in one error.
@@ -116,8 +115,8 @@ export class Edgeprint extends Construct {
   readonly coreLayer: CoreLayer;
   readonly events: QueueToForwarder;
   readonly functions: Readonly<Record<FunctionName, EdgeprintFunction>>;
-  /** Re-sends, every 5 minutes, the events the queue refused at ingest (kept in the table's outbox). */
-  readonly outboxSweep: EdgeprintFunction;
+  /** The table's change stream to the event queue (EventBridge Pipe), filtered to created event items. */
+  readonly streamToQueue: TableStreamToQueue;
   readonly api: EdgeprintHttpApi;
   readonly distribution?: EdgeprintDistribution;
   /** With `siteOrigin`: the real-time log stream and the ingest Lambda recording the edge's navigations. */
@@ -185,23 +184,8 @@ export class Edgeprint extends Construct {
     }
     this.functions = functions as Record<FunctionName, EdgeprintFunction>;
 
-    this.outboxSweep = new EdgeprintFunction(this, 'OutboxSweep', {
-      name: 'outbox-sweep',
-      description: 'edgeprint outbox sweep: re-sends events the queue refused at ingest',
-      coreLayer: this.coreLayer.layer,
-      environment,
-      timeout: Duration.seconds(60),
-      ...logs,
-    });
-    this.outboxSweep.bindSecret(this.secret);
-    this.outboxSweep.bindTable(this.table.table, 'readWrite');
-    this.outboxSweep.bindQueue(this.events.queue, 'send');
-    new events.Rule(this, 'OutboxSweepSchedule', {
-      description: 'edgeprint: sweep the outbox every 5 minutes',
-      schedule: events.Schedule.rate(Duration.minutes(5)),
-      // A missed run is harmless: the next one, 5 minutes later, sweeps the same items.
-      targets: [new targets.LambdaFunction(this.outboxSweep, { retryAttempts: 0 })],
-    });
+    // Stored event items reach the queue through the table's stream only: no request calls SQS.
+    this.streamToQueue = new TableStreamToQueue(this, 'StreamToQueue', { table: this.table.table, queue: this.events.queue, removalPolicy });
 
     this.api = new EdgeprintHttpApi(this, 'Api', {
       routes: ROUTES.map((route) => ({ path: route.path, handler: this.functions[route.functionName] })),
@@ -214,7 +198,6 @@ export class Edgeprint extends Construct {
       this.edgeRecording = new RealtimeLogToIngest(this, 'EdgeRecording', {
         coreLayer: this.coreLayer.layer,
         table: this.table.table,
-        queue: this.events.queue,
         secret: this.secret,
         environment,
         rules: edgeRules(settings),

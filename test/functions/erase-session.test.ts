@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { call, collectJson, countItems, freshSessionId, hitsFor, scanTable, sessionFrom, useLocalStack } from '../helpers/local-stack';
 
-const ZERO = { session: 0, link: 0, request_fingerprint: 0, browser_event: 0, view_marker: 0, activity: 0, device: 0, outbox_event: 0 };
+const ZERO = { session: 0, link: 0, request_fingerprint: 0, browser_event: 0, view_marker: 0, activity: 0, device: 0 };
 
 describe('DELETE /v1/sessions/{sessionId}', () => {
   const stack = useLocalStack();

@@ -10,7 +10,8 @@ export interface EdgeprintTableProps {
 
 /**
  * The single table, shaped by the same `TABLE_SCHEMA` the local embedded DynamoDB uses: on-demand,
- * point-in-time recovery, TTL on `expiresAt`, the `gsi1` index for user lookups.
+ * point-in-time recovery, TTL on `expiresAt`, the `gsi1` index for user lookups, and a stream of
+ * new images (the event path to the queue).
  * @example const { table } = new EdgeprintTable(this, 'Table', { removalPolicy: RemovalPolicy.RETAIN })
  */
 export class EdgeprintTable extends Construct {
@@ -28,6 +29,8 @@ export class EdgeprintTable extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: ttlAttribute,
+      // The change stream is how stored events reach the queue (TableStreamToQueue): new images only.
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
       deletionProtection: retain,
       removalPolicy: props.removalPolicy,
     });

@@ -17,8 +17,6 @@ export interface RealtimeLogToIngestProps {
   readonly coreLayer: lambda.ILayerVersion;
   /** The table the regional API records into; the ingest records the edge's navigations there too. */
   readonly table: dynamodb.ITable;
-  /** The event queue (forwarding). */
-  readonly queue: sqs.IQueue;
   /** The regional fingerprint secret (the edge bundle is built with the same value). */
   readonly secret: secretsmanager.ISecret;
   /** The regional functions' runtime variables (`runtimeEnvironment(settings)`). */
@@ -53,7 +51,7 @@ export const FAILURE_QUEUE_RETENTION = Duration.days(14);
  * (partial batch responses, bisect on error, bounded retries, an on-failure queue), which records
  * through the same domain code as the regional API. Attach `realtimeLogConfig` to the site's
  * behaviour of the distribution.
- * @example const recording = new RealtimeLogToIngest(this, 'EdgeRecording', { coreLayer, table, queue, secret, environment, rules, logRetentionDays: 90, logRemovalPolicy })
+ * @example const recording = new RealtimeLogToIngest(this, 'EdgeRecording', { coreLayer, table, secret, environment, rules, logRetentionDays: 90, logRemovalPolicy })
  */
 export class RealtimeLogToIngest extends Construct {
   /** Encrypts the stream: its records hold full viewer IPs and cookies, so reading them also needs kms:Decrypt on this key. */
@@ -125,7 +123,6 @@ export class RealtimeLogToIngest extends Construct {
     });
     this.ingest.bindSecret(props.secret);
     this.ingest.bindTable(props.table, 'readWrite');
-    this.ingest.bindQueue(props.queue, 'send');
     // Grants reading this stream and kms:Decrypt on its key, and sending to the failure queue.
     this.ingest.addEventSource(
       new KinesisEventSource(this.stream, {

@@ -3,15 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig, type EdgeprintConfig } from './config';
 import type { DropReason } from './domain/visitor-policy';
 import type { EventStore } from './domain/records';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ForwardEvent } from './forwarding/event';
-import { publishEvents, type PublishDependencies } from './forwarding/publish-events';
-import { sqsEventQueue } from './queue/sqs-event-queue';
-import { createTableContext, isLoopback, type TableContext } from './store/client';
-import { putOutboxEvents } from './store/outbox/put-outbox-events';
-import { deleteOutboxEvent, listOutboxEvents } from './store/outbox/take-outbox-events';
-import type { EventQueue } from './forwarding/event-queue';
-import { sweepOutbox } from './forwarding/sweep-outbox';
+import { createTableContext, type TableContext } from './store/client';
 import { dynamoEventStore } from './store/dynamo-event-store';
 import { readSecret } from './secrets/read-secret';
 import type { UserStore } from './domain/users';
@@ -63,10 +55,6 @@ export interface Runtime {
   readonly drops: DropCounter;
   readonly now: () => Date;
   readonly newEventId: () => string;
-  /** Enqueues recorded events for forwarding; never throws (see publishEvents). */
-  readonly publish: (events: readonly ForwardEvent[]) => Promise<void>;
-  /** Re-sends the outbox to the queue (no-op when forwarding is off). */
-  readonly sweepOutbox: () => Promise<{ resent: number; remaining: number }>;
   /** The table itself, for the privacy operations that work on raw items (erasure, the TTL sweep). */
   readonly table: TableContext;
   /** Session-to-user links, the user queries and erasure. */
@@ -77,45 +65,12 @@ export interface Runtime {
   readonly cookieless?: CookielessSessions;
 }
 
-function eventQueue(config: EdgeprintConfig): EventQueue | undefined {
-  if (config.queueUrl === undefined) return undefined;
-  const local = config.sqsEndpoint !== undefined && isLoopback(config.sqsEndpoint);
-  const client = new SQSClient({
-    region: config.region,
-    endpoint: config.sqsEndpoint,
-    maxAttempts: 2,
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
-  return sqsEventQueue(client, config.queueUrl);
-}
-
-function eventPublisher(queue: EventQueue | undefined, config: EdgeprintConfig, table: TableContext, logger: Logger): Runtime['publish'] {
-  if (queue === undefined) return async () => undefined;
-  const dependencies: PublishDependencies = {
-    queue,
-    outbox: { put: (events) => putOutboxEvents(table, events, config.retentionDays) },
-    log: (level, message, details) => logger[level](message, details),
-  };
-  return async (events) => {
-    await publishEvents(dependencies, events);
-  };
-}
-
-function outboxSweeper(queue: EventQueue | undefined, table: TableContext): Runtime['sweepOutbox'] {
-  if (queue === undefined) return async () => ({ resent: 0, remaining: 0 });
-  return () =>
-    sweepOutbox({ list: () => listOutboxEvents(table), remove: (key) => deleteOutboxEvent(table, key) }, queue);
-}
-
 /** @example const runtime = createRuntime(loadConfig(process.env)) */
 export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<Runtime, 'config'>> = {}): Runtime {
   const logger = overrides.logger ?? new Logger({ serviceName: 'edgeprint' });
   const table = createTableContext({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
-  const queue = eventQueue(config);
   const store = overrides.store ?? dynamoEventStore(table, config.retention);
   return {
-    publish: overrides.publish ?? eventPublisher(queue, config, table, logger),
-    sweepOutbox: overrides.sweepOutbox ?? outboxSweeper(queue, table),
     config,
     logger,
     store,

@@ -16,8 +16,10 @@ export interface RecordVisitInput {
 export type RecordVisitOutcome =
   | {
       readonly recorded: true;
+      /** The record was stored as the session's first view of the gate's url: the queue consumer counts its hit. */
       readonly hitCounted: boolean;
-      readonly hitCountFailed?: unknown;
+      /** The record as stored (with `hit`, `sessionStartedAt` and `userId` filled in). */
+      readonly stored: VisitRecord;
       /** The stored session when one existed before this request (its start and linked user). */
       readonly session?: SessionInfo;
       /** Set when the linked user's device items could not be updated (the record is stored). */
@@ -26,15 +28,15 @@ export type RecordVisitOutcome =
   | { readonly recorded: false; readonly reason: 'debounced' };
 
 /**
- * Records one visit: debounce gate, then the record (as the session item when the session is new),
- * then the unique-session hit counter.
+ * Records one visit: debounce gate, then the record (as the session item when the session is new).
+ * The stored item is the event: the table's change stream carries it to the queue, whose consumer
+ * counts the unique-session hit the item's `hit` names, maintains the dashboard and forwards it. So
+ * no crash can leave a stored record uncounted or unforwarded (docs/architecture.md).
  *
  * Write units: a repeat inside the window costs 1 (the failed conditional gate); a first view costs
- * 3 (gate, record or session, counter); a later view outside the window costs 2. No transactions.
- * Order matters for retries: the counter is bumped only after the gate said "first view" and the
- * record is stored, so a retried request can never count twice. If the record cannot be stored the
- * gate is reopened and the caller gets a retryable error. The one window where a count can be lost is
- * a crash between the record and the counter: see docs/data-model.md.
+ * 2 here plus 1 for the consumer's hit counter; a later view outside the window costs 2. No
+ * transactions. If the record cannot be stored the gate is reopened and the caller gets a retryable
+ * error, so the retry is recorded and counted.
  * @example await recordVisit(store, { record, sessionIsNew: true, firstTouch, debounceSeconds: 10, gate: { url, kind: 'page', countHit: true } })
  */
 export async function recordVisit(store: EventStore, input: RecordVisitInput): Promise<RecordVisitOutcome> {
@@ -45,6 +47,7 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
   let gateInput: ViewGateInput | undefined;
   let firstView = false;
   let session: SessionInfo | undefined;
+  let stored: VisitRecord = record;
   if (input.gate !== undefined) {
     gateInput = {
       sessionId: record.sessionId,
@@ -62,7 +65,8 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
     firstView = gate.firstView;
     try {
       session = await sessionLookup;
-      await storeRecord(store, input, session);
+      stored = storedRecord(record, session, input.gate.countHit && firstView ? input.gate.url : undefined);
+      await storeRecord(store, input, stored, session);
     } catch (error) {
       await store.reopenViewGate(gateInput, gate).catch(() => undefined);
       throw new ServiceUnavailableError('Could not store the record', error);
@@ -70,22 +74,25 @@ export async function recordVisit(store: EventStore, input: RecordVisitInput): P
   } else {
     try {
       session = await sessionLookup;
-      await storeRecord(store, input, session);
+      stored = storedRecord(record, session, undefined);
+      await storeRecord(store, input, stored, session);
     } catch (error) {
       throw new ServiceUnavailableError('Could not store the record', error);
     }
   }
-  const deviceIndexFailed = await touchLinkedDevices(store, record, session);
+  const deviceIndexFailed = await touchLinkedDevices(store, stored, session);
   const devices = deviceIndexFailed === undefined ? {} : { deviceIndexFailed };
-  if (input.gate?.countHit === true && firstView) {
-    try {
-      await store.incrementHitCounter(input.gate.url);
-    } catch (error) {
-      return { recorded: true, hitCounted: false, hitCountFailed: error, session, ...devices };
-    }
-    return { recorded: true, hitCounted: true, session, ...devices };
-  }
-  return { recorded: true, hitCounted: false, session, ...devices };
+  return { recorded: true, hitCounted: stored.hit !== undefined, stored, session, ...devices };
+}
+
+/** The record with what the consumer needs from the request's moment: the hit it counts, its session's start and user. */
+function storedRecord(record: VisitRecord, session: SessionInfo | undefined, hit: string | undefined): VisitRecord {
+  return {
+    ...record,
+    ...(hit === undefined ? {} : { hit }),
+    ...(session?.createdAt === undefined ? {} : { sessionStartedAt: session.createdAt }),
+    ...(session?.userId === undefined ? {} : { userId: session.userId }),
+  };
 }
 
 /**
@@ -105,10 +112,10 @@ async function touchLinkedDevices(store: EventStore, record: VisitRecord, sessio
   }
 }
 
-async function storeRecord(store: EventStore, input: RecordVisitInput, session: { sessionId: string } | undefined): Promise<void> {
+async function storeRecord(store: EventStore, input: RecordVisitInput, record: VisitRecord, session: { sessionId: string } | undefined): Promise<void> {
   if (session === undefined) {
-    const created = await store.createSession(input.record, input.firstTouch);
+    const created = await store.createSession(record, input.firstTouch);
     if (created) return;
   }
-  await store.putRecord(input.record);
+  await store.putRecord(record);
 }

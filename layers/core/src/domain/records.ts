@@ -15,6 +15,19 @@ interface RecordBase {
   readonly signals?: RequestSignals;
   readonly fingerprint?: RequestFingerprint;
   readonly gpc: boolean;
+  /** The visitor sent `DNT: 1` (kept so the forwarder, which reads the stored item, can honour it). */
+  readonly dnt?: boolean;
+  /** HTTP status of the page response, when the recording path knows it (edge real-time logs). */
+  readonly status?: number;
+  /**
+   * Set by `recordVisit()` on the record it stores: the URL whose unique-session hit this record
+   * counts (its session's first view of it). The queue consumer counts it from the stored item.
+   */
+  readonly hit?: string;
+  /** Set by `recordVisit()`: when the record's session started, if it existed before this record. */
+  readonly sessionStartedAt?: string;
+  /** Set by `recordVisit()`: the user the session was linked to when the record was stored. */
+  readonly userId?: string;
 }
 
 /** A fingerprinted request: the redirect page, the edge, or the `fingerprint()` middleware. */
@@ -47,6 +60,10 @@ export interface ActivityRecord {
   readonly userId?: string;
   readonly ip?: string;
   readonly userAgent?: string;
+  /** The Accept-Language header's first language (forwarded with the row). */
+  readonly language?: string;
+  readonly gpc?: boolean;
+  readonly dnt?: boolean;
 }
 
 export interface SessionInfo {
@@ -88,7 +105,6 @@ export interface EventStore {
   /** Creates the session item holding attribution and its first record; false when it already exists. */
   createSession(record: VisitRecord, touch: FirstTouch): Promise<boolean>;
   putRecord(record: VisitRecord): Promise<void>;
-  incrementHitCounter(url: string): Promise<void>;
   getHitCounts(urls: readonly string[]): Promise<Map<string, number>>;
   putActivity(activity: ActivityRecord): Promise<void>;
   /** Keeps a linked user's device items current (optional: stores without users skip it). */

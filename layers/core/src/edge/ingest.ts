@@ -9,7 +9,7 @@ import type { RequestRecord } from '../domain/records';
 import { requestSignals } from '../domain/request-signals';
 import { visitorVerdict } from '../domain/visitor-policy';
 import { ConfigError } from '../errors';
-import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
+import { requestFacts } from '../http/request-facts';
 import type { Runtime } from '../runtime';
 import { botSignal } from './bot-signal';
 import { parseEdgeRules, type EdgeRules } from './edge-config';
@@ -105,6 +105,8 @@ export async function ingestLogLine(line: string, deps: IngestDependencies): Pro
     signals: verdict.anonymous ? undefined : { ...fullSignals, ip: storedIp(log.clientIp, config.ipMode), country: log.country, asn: log.asn },
     fingerprint: verdict.anonymous || !reproducible ? undefined : requestFingerprint(fullSignals, config.fingerprintSecret),
     gpc: verdict.gpc,
+    dnt: requestFacts({ headers: log.headers }).dnt,
+    status: log.status,
   };
   const outcome = await recordVisit(runtime.store, {
     record,
@@ -117,10 +119,6 @@ export async function ingestLogLine(line: string, deps: IngestDependencies): Pro
     runtime.drops.count(outcome.reason, ROUTE);
     return skipped(outcome.reason);
   }
-  if (outcome.hitCountFailed !== undefined) {
-    runtime.logger.error('hit counter update failed after the record was stored', { eventId: record.eventId, error: outcome.hitCountFailed as Error });
-  }
-  await runtime.publish([{ ...visitForwardEvent(record, requestFacts({ headers: log.headers }), outcome.session), status: log.status }]);
   return { outcome: 'recorded', hitCounted: outcome.hitCounted, fingerprinted: record.fingerprint !== undefined };
 }
 

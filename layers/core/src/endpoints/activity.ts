@@ -8,7 +8,7 @@ import { activitySchema, validate } from '../http/schemas';
 import { isSessionId } from '../domain/session-id';
 import type { Runtime } from '../runtime';
 import type { ActivityRecord } from '../domain/records';
-import { activityForwardEvent, requestFacts } from '../forwarding/to-forward-event';
+import { requestFacts } from '../http/request-facts';
 import { bearerToken } from '../auth/bearer-token';
 import { assignSession } from '../http/visit';
 
@@ -55,8 +55,9 @@ export async function logActivity(request: HttpRequest, runtime: Runtime): Promi
     userId: tokenUser ?? session?.userId,
     ip: storedIp(request.clientIp, runtime.config.ipMode),
     userAgent: request.headers['user-agent']?.slice(0, 512),
+    ...requestFacts(request),
   };
+  // The stored row is the event: the table's change stream carries it to the forwarder.
   await runtime.store.putActivity(activity);
-  await runtime.publish([activityForwardEvent(activity, requestFacts(request), request.headers['sec-gpc']?.trim() === '1')]);
   return noContent();
 }

@@ -35,6 +35,9 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
     return noContent();
   }
   const anonymous = visit.verdict.anonymous;
+  // Under GPC's anonymous mode a record keeps only the url, the session and the fact it was counted
+  // (docs/privacy.md): no title, referrer or props either.
+  const minimal = anonymous && visit.verdict.gpc;
   const record: PageEventRecord = {
     kind: 'event',
     eventId: visit.eventId,
@@ -44,20 +47,21 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
     event: input.event,
     visitorId: anonymous ? undefined : input.id,
     confidence: anonymous ? undefined : input.confidence,
-    referrer: input.ref,
-    title: input.title,
-    props: input.props,
+    referrer: minimal ? undefined : input.ref,
+    title: minimal ? undefined : input.title,
+    props: minimal ? undefined : input.props,
     signals: visit.signals,
     fingerprint: visit.fingerprint,
     gpc: visit.verdict.gpc,
+    dnt: visit.dnt,
   };
   const outcome = await recordVisit(runtime.store, {
     record,
     sessionIsNew: visit.sessionIsNew,
-    firstTouch: firstTouch(url, input.ref),
+    firstTouch: firstTouch(url, minimal ? undefined : input.ref),
     debounceSeconds: runtime.config.debounceSeconds,
     gate: input.event === 'pageview' ? { url, kind: 'page', countHit: true } : undefined,
   });
-  await settleVisit(runtime, request, record, outcome, route);
+  settleVisit(runtime, request, outcome, route);
   return noContent({}, visit.cookies);
 }

@@ -36,7 +36,7 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
         ? { url: decision.target, kind: 'request', countHit: true }
         : { url: request.url, kind: 'request', countHit: false },
     });
-    await settleVisit(runtime, request, record, outcome, 'redirect');
+    settleVisit(runtime, request, outcome, 'redirect');
     cookies = visit.cookies;
   }
   if (!decision.ok) {

@@ -37,6 +37,11 @@ export interface ForwardEvent {
   readonly dnt: boolean;
   /** HTTP status of the page response when known (edge recording); absent for browser reports. */
   readonly status?: number;
+  /**
+   * The URL whose unique-session hit this event counts (its session's first view of it), as the
+   * request path decided; the queue consumer adds it to the hit counter once. First-party only.
+   */
+  readonly hit?: string;
 }
 
 /** Whether a failed delivery may succeed later (5xx, 429, network) or never will (4xx, invalid event). */

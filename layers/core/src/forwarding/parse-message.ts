@@ -1,4 +1,7 @@
+import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { forwardEventOfItem } from './event-of-item';
 import type { DeadLetter } from './dead-letter';
 import type { ForwardEvent } from './event';
 
@@ -27,10 +30,23 @@ const forwardEventSchema = z.object({
   gpc: z.boolean(),
   dnt: z.boolean(),
   status: z.number().int().min(100).max(599).optional(),
+  hit: text(2048).optional(),
 });
 
+/** A DynamoDB stream record as EventBridge Pipes (or the local feed) puts it on the queue. */
+function streamImage(value: unknown): Record<string, NativeAttributeValue> | undefined {
+  const image = (value as { dynamodb?: { NewImage?: unknown } } | null)?.dynamodb?.NewImage;
+  if (image === null || typeof image !== 'object') return undefined;
+  try {
+    return unmarshall(image as Record<string, AttributeValue>);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Parses a queue message body: a ForwardEvent, or a dead-letter envelope being re-driven.
+ * Parses a queue message body: a DynamoDB stream record of a stored event item (the normal path:
+ * the event is built from the item), a ForwardEvent, or a dead-letter envelope being re-driven.
  * Returns undefined for anything else (it goes to the dead-letter queue as malformed).
  */
 export function parseQueueMessage(body: string): ForwardEvent | undefined {
@@ -43,6 +59,8 @@ export function parseQueueMessage(body: string): ForwardEvent | undefined {
   if (value !== null && typeof value === 'object' && (value as Partial<DeadLetter>).deadLetter === 1) {
     value = (value as DeadLetter).event;
   }
+  const image = streamImage(value);
+  if (image !== undefined) value = forwardEventOfItem(image);
   const parsed = forwardEventSchema.safeParse(value);
   return parsed.success ? (parsed.data as ForwardEvent) : undefined;
 }

@@ -20,6 +20,8 @@ export interface Visit {
   /** Signals as stored (IP reduced per the privacy mode); undefined for anonymous (GPC) visits. */
   readonly signals?: RequestSignals;
   readonly fingerprint?: RequestFingerprint;
+  /** The visitor sent `DNT: 1`. */
+  readonly dnt: boolean;
 }
 
 /** The session a request belongs to, and the cookie to set when it was minted. */
@@ -89,6 +91,7 @@ export async function beginVisit(request: HttpRequest, runtime: Runtime, options
     cookies: session.cookies,
     signals: verdict.anonymous ? undefined : { ...fullSignals, ip: storedIp(request.clientIp, config.ipMode) },
     fingerprint: verdict.anonymous ? undefined : requestFingerprint(fullSignals, config.fingerprintSecret, { ja4: config.fingerprintJa4 }),
+    dnt: request.headers.dnt?.trim() === '1',
   };
 }
 
@@ -106,5 +109,6 @@ export function requestRecordOf(visit: Visit, url: string): RequestRecord {
     signals: visit.signals,
     fingerprint: visit.fingerprint,
     gpc: visit.verdict.gpc,
+    dnt: visit.dnt,
   };
 }

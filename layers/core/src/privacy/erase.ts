@@ -3,7 +3,6 @@ import { sightingsOfItems } from '../store/devices/index-session-devices';
 import { deleteItems } from '../store/items/delete-items';
 import { getExistingKeys } from '../store/items/get-existing-keys';
 import { ItemType, keys, type TableKey } from '../store/keys';
-import { findOutboxEvents } from '../store/outbox/find-outbox-events';
 import { listSessionItems } from '../store/sessions/list-session-items';
 import { listUserIndex } from '../store/users/list-user-index';
 import { listUserItems } from '../store/users/list-user-items';
@@ -23,7 +22,6 @@ export const ERASURE_TYPES = [
   ItemType.viewMarker,
   ItemType.activity,
   ItemType.device,
-  ItemType.outboxEvent,
 ] as const;
 export type ErasureType = (typeof ERASURE_TYPES)[number];
 
@@ -53,27 +51,24 @@ class Erasure {
 interface SessionCollection {
   readonly items: Record<string, unknown>[];
   readonly userId?: string;
-  readonly outbox: TableKey[];
 }
 
-/** One session's collection (session item, records, markers, activity), its linked user and its outbox events. */
+/** One session's collection (session item, records, markers, activity) and its linked user. */
 async function readSession(table: TableContext, sessionId: string): Promise<SessionCollection> {
   const items = await listSessionItems(table, sessionId);
   const session = items.find((item) => item.type === ItemType.session);
   const userId = typeof session?.userId === 'string' ? session.userId : undefined;
-  return { items, userId, outbox: await findOutboxEvents(table, { sessionId }) };
+  return { items, userId };
 }
 
 function addSession(erasure: Erasure, collection: SessionCollection): void {
   for (const item of collection.items) erasure.add({ pk: String(item.pk), sk: String(item.sk) }, item.type);
   if (collection.userId !== undefined) erasure.counts.link += 1;
-  for (const key of collection.outbox) erasure.add(key, ItemType.outboxEvent);
 }
 
 /**
  * GDPR art. 17 for one session: deletes its session item (and so its user link), request and
- * browser records, hit markers and activity rows (one Query of `S#<sessionId>`), its events still
- * waiting in the outbox, and, when it was linked, the user's device items this session's records
+ * browser records, hit markers and activity rows (one Query of `S#<sessionId>`), and, when it was linked, the user's device items this session's records
  * show. Hit counters stay: they are aggregates without personal data. Query + BatchWriteItem
  * deletes (unprocessed items retried); a second call finds nothing and returns zeros.
  * @example await eraseSession(table, 'AbCdEfGhIjKlMnOpQrStUv') // { session: 1, link: 1, request_fingerprint: 2, … }
@@ -95,7 +90,7 @@ export async function eraseSession(table: TableContext, sessionId: string): Prom
 /**
  * GDPR art. 17 for one user: every linked session with all its items (as eraseSession), activity
  * rows carrying the user anywhere (found through gsi1, confirmed by a consistent read), the user's
- * own partition (device items) and outbox events naming the user or its sessions. Hit counters stay.
+ * own partition (device items). Hit counters stay.
  * Sessions linked a moment before may not be visible on gsi1 yet (eventually consistent): erase again
  * later when links are being created concurrently.
  * @example await eraseUser(table, 'user-42') // { session: 3, link: 3, activity: 7, device: 2, … }
@@ -115,6 +110,5 @@ export async function eraseUser(table: TableContext, userId: string): Promise<Er
   const loose = entries.filter((entry) => entry.gsi1sk.startsWith('ACT#') && !erasedPartitions.has(entry.key.pk)).map((entry) => entry.key);
   for (const item of await getExistingKeys(table, loose)) erasure.add(item, item.type);
   for (const item of await listUserItems(table, userId)) erasure.add({ pk: String(item.pk), sk: String(item.sk) }, item.type);
-  for (const key of await findOutboxEvents(table, { userId })) erasure.add(key, ItemType.outboxEvent);
   return erasure.run(table);
 }

@@ -68,7 +68,7 @@ export interface LinkResult {
 export interface ErasureResult {
   readonly userId?: string;
   readonly sessionId?: string;
-  /** Items removed per type (`session`, `link`, `request_fingerprint`, `browser_event`, `view_marker`, `activity`, `device`, `outbox_event`). */
+  /** Items removed per type (`session`, `link`, `request_fingerprint`, `browser_event`, `view_marker`, `activity`, `device`). */
   readonly removed: Readonly<Record<string, number>>;
 }
 

@@ -113,7 +113,7 @@ export async function recordRequest<E extends ApiGatewayEvent = APIGatewayProxyE
     debounceSeconds: runtime.config.debounceSeconds,
     gate: { url: request.url, kind: 'request', countHit: options.countHit ?? true },
   });
-  await settleVisit(runtime, request, record, outcome, 'fingerprint');
+  settleVisit(runtime, request, outcome, 'fingerprint');
   const link = await linkUser(runtime, event, options, visit.sessionId, outcome.recorded ? outcome.session : 'unknown', request.requestId);
   return {
     recorded: outcome.recorded,

@@ -4,7 +4,6 @@ import { translateErrors } from './translate-errors';
 import { putActivity } from './activity/put-activity';
 import type { TableContext } from './client';
 import { getHitCounts } from './hits/get-hit-counts';
-import { incrementHitCounter } from './hits/increment-hit-counter';
 import { touchDevices } from './devices/touch-devices';
 import { putRecord } from './records/put-record';
 import { createSession } from './sessions/create-session';
@@ -28,7 +27,6 @@ export function dynamoEventStore(table: TableContext, retention: number | Retent
     reopenViewGate: (input, result) => reopenViewGate(table, input, result),
     createSession: (record, touch) => createSession(table, record, touch, days.sessions),
     putRecord: (record) => putRecord(table, record, record.kind === 'request' ? days.fingerprints : days.events),
-    incrementHitCounter: (url) => incrementHitCounter(table, url),
     getHitCounts: (urls) => getHitCounts(table, urls),
     putActivity: (activity) => putActivity(table, activity, days.activity),
     touchDevices: (userId, sightings) => touchDevices(table, userId, sightings, days.devices),

@@ -32,7 +32,6 @@ export const keys = {
     sessionId === undefined
       ? { pk: `ACT#${eventId}`, sk: `ACT#${at}#${eventId}` }
       : { pk: sessionPk(sessionId), sk: `ACT#${at}#${eventId}` },
-  outboxEvent: (eventId: string, at: string): TableKey => ({ pk: outboxPartition(shardOf(eventId)), sk: `${at}#${eventId}` }),
   /** One per (user, browser visitorId or request fingerprint): the devices query reads only these. */
   userDevice: (userId: string, kind: DeviceKind, id: string): TableKey => ({ pk: userPartition(userId), sk: `${DEVICE_PREFIX}${kind}#${id}` }),
   /** The cookieless mode's random salt of one UTC day (`2026-11-22`). */
@@ -80,17 +79,6 @@ export const userIndex = {
   activity: (userId: string, at: string, eventId: string) => ({ gsi1pk: userPartition(userId), gsi1sk: `ACT#${at}#${eventId}` }),
 } as const;
 
-/** The outbox is spread over a few partitions so a queue outage does not make one hot key. */
-export const OUTBOX_SHARDS = 4;
-
-export function outboxPartition(shard: number): string {
-  return `OUTBOX#${shard}`;
-}
-
-function shardOf(eventId: string): number {
-  return createHash('sha256').update(eventId).digest()[0]! % OUTBOX_SHARDS;
-}
-
 /** Item `type` attribute values, for exports and readers of the raw table. */
 export const ItemType = {
   session: 'session',
@@ -99,7 +87,6 @@ export const ItemType = {
   viewMarker: 'view_marker',
   hitCounter: 'hit_counter',
   activity: 'activity',
-  outboxEvent: 'outbox_event',
   device: 'device',
   salt: 'salt',
   dayCounters: 'day_counters',

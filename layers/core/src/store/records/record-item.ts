@@ -25,6 +25,13 @@ export function recordAttributes(record: VisitRecord): Record<string, unknown> {
     asn: record.signals?.asn,
     headers: storedHeaders(record),
     gpc: record.gpc ? true : undefined,
+    dnt: record.dnt === true ? true : undefined,
+    status: record.status,
+    // What the queue consumer needs from the request's moment (it reads only this item):
+    // the hit it counts (`true` when it is the record's own url), its session's start and user.
+    hit: record.hit === undefined ? undefined : record.hit === record.url ? true : record.hit,
+    ss: record.sessionStartedAt,
+    uid: record.userId,
   };
   if (record.kind === 'request') return base;
   return {
