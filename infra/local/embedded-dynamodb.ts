@@ -7,6 +7,8 @@ import { isLoopback } from '../../layers/core/src/store/client';
 
 export interface EmbeddedDynamo {
   readonly endpoint: string;
+  /** The store's HTTP server (the change feed wraps its request listener). */
+  readonly server: Server;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -30,6 +30,8 @@ export interface LocalSqs {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+  /** Enqueues one message in this process (the local change feed's path; the SQS API is for clients). */
+  send(body: string): Promise<string>;
   /** Starts the event source mapping: polls and invokes the handler until close(). */
   attach(handler: SqsHandler): void;
   /** Runs polls until the main queue is empty (visible or not), or the timeout passes. For tests and benches. */
@@ -298,6 +300,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     queueUrl,
     deadLetterQueueUrl,
     deadLetterQueueArn,
+    send: (body) => put('main', body),
     attach(next) {
       handler = next;
       schedule();

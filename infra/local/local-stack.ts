@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { attachChangeFeed, feedFiles, recoverFeed, startCheckpoints } from './change-feed';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { buildSnippet, SNIPPET_OUT } from '../../client-snippet/build';
@@ -14,7 +17,7 @@ import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequest
 import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
-import { createTableContext } from '../../layers/core/src/store/client';
+import { createTableContext, isLoopback } from '../../layers/core/src/store/client';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -130,6 +133,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     pollIntervalMs: options.queue?.pollIntervalMs,
     concurrency: options.queue?.concurrency,
   });
+  // The table's change stream, locally: created event items go to the queue before the write is answered.
+  const feedErrors = (error: unknown) =>
+    console.error(JSON.stringify({ level: 'ERROR', message: 'change feed could not enqueue a stored event', error: String(error) }));
+  if (dynamo !== undefined) attachChangeFeed(dynamo.server, tableName, (body) => queue.send(body), feedErrors);
+  const files = options.dataDir === undefined ? undefined : feedFiles(options.dataDir);
+  const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(isLoopback(dynamodbEndpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });
+  if (files !== undefined) {
+    const recovered = await recoverFeed(feedClient, tableName, files, (body) => queue.send(body));
+    if (recovered > 0) console.error(JSON.stringify({ level: 'WARN', message: 'unclean stop: stored events since the checkpoint put on the queue again', events: recovered }));
+  }
+  feedClient.destroy();
+  const stopCheckpoints = files === undefined ? () => undefined : startCheckpoints(files);
+  const journal = join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'edgeprint-')), 'aggregate-journal.json');
   if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
   if (dashboardIsStale()) await buildDashboard();
   const env: Record<string, string> = {
@@ -141,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     EDGEPRINT_DLQ_URL: queue.deadLetterQueueUrl,
     EDGEPRINT_SQS_ENDPOINT: queue.endpoint,
     EDGEPRINT_IDEMPOTENCY_TABLE: idempotencyTable,
+    EDGEPRINT_AGGREGATE_JOURNAL: journal,
     EDGEPRINT_MAX_ATTEMPTS: String(options.queue?.maxReceiveCount ?? 5),
     ...options.env,
     EDGEPRINT_TABLE: tableName,
@@ -151,11 +168,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   resetRuntimeForTests();
   resetForwarderForTests();
   queue.attach(loadForwarder());
-  // AWS runs the outbox sweep on a schedule; locally it runs at start and every minute.
-  const sweep: () => Promise<unknown> = require('../../functions/outbox-sweep/handler').handler;
-  await sweep().catch(() => undefined);
-  const sweeper = setInterval(() => void sweep().catch(() => undefined), 60_000);
-  sweeper.unref();
   // DynamoDB's TTL removes expired items in AWS; dynalite has none, so they are swept at start and hourly.
   const table = createTableContext({ tableName, region: process.env.AWS_REGION ?? 'us-east-1', endpoint: dynamodbEndpoint });
   const sweepTtl = () => sweepExpired(table, new Date()).catch((error: unknown) => console.error(JSON.stringify({ level: 'ERROR', message: 'TTL sweep failed', error: String(error) })));
@@ -198,6 +210,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       server.closeAllConnections();
       await closed;
       await queue.close();
+      stopCheckpoints();
       await dynamo?.close();
       // The embedded endpoint dies with this stack: a restart in this process must not take it for an external one.
       if (dynamo !== undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;

@@ -14,6 +14,8 @@ describe('GET /v1/hits', () => {
   async function pageview(url: string, session?: string): Promise<string | undefined> {
     const response = await collectJson(stack(), { id: 'hitVisitor', url }, { session });
     expect(response.status).toBe(204);
+    // Hits are counted by the queue consumer, downstream of the stored record.
+    await stack().queue.drain();
     return sessionFrom(response) ?? session;
   }
 

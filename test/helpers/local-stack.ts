@@ -91,12 +91,12 @@ export async function scanTable(stack: LocalStack): Promise<Record<string, unkno
 }
 
 /**
- * Items the dashboard's aggregation keeps (`AGG#…` day and drop counters, `AGGSITES`, `AGS#`/`AGV#`
- * markers): the queue consumer writes them asynchronously, after the request that caused them.
+ * Items the queue consumer keeps (`AGG#…` day and drop counters, `AGGSITES`, `AGS#`/`AGV#` markers,
+ * `URL#` hit counters): it writes them asynchronously, after the request that caused them.
  */
 const AGGREGATE_ITEMS = {
-  FilterExpression: 'NOT (begins_with(pk, :agg) OR begins_with(pk, :ags) OR begins_with(pk, :agv))',
-  ExpressionAttributeValues: { ':agg': { S: 'AGG' }, ':ags': { S: 'AGS#' }, ':agv': { S: 'AGV#' } },
+  FilterExpression: 'NOT (begins_with(pk, :agg) OR begins_with(pk, :ags) OR begins_with(pk, :agv) OR begins_with(pk, :url))',
+  ExpressionAttributeValues: { ':agg': { S: 'AGG' }, ':ags': { S: 'AGS#' }, ':agv': { S: 'AGV#' }, ':url': { S: 'URL#' } },
 };
 
 /**
@@ -117,8 +117,12 @@ export async function countItems(stack: LocalStack): Promise<number> {
   return count;
 }
 
-/** Reads `/v1/hits` for the given urls. */
+/**
+ * Reads `/v1/hits` for the given urls, once the queue consumer has counted everything stored so far
+ * (hits are counted downstream of the table, a second or so behind the request: docs/api.md).
+ */
 export async function hitsFor(stack: LocalStack, urls: string[]): Promise<Record<string, number>> {
+  await stack.queue.drain();
   const query = urls.map((url) => `url=${encodeURIComponent(url)}`).join('&');
   const response = await call(stack, `/v1/hits?${query}`);
   if (response.status !== 200) throw new Error(`hits answered ${response.status}: ${await response.text()}`);

@@ -12,6 +12,8 @@ export interface AggregateStore {
   releaseVisitor(group: SessionGroup & { readonly visitorHash: string }, token: string): Promise<void>;
   /** Adds one (site, day)'s increments in one write. */
   addDayCounters(site: string, day: string, increments: Increments, latestAt: string): Promise<void>;
+  /** Adds unique-session hits to each URL's counter (one write per URL). */
+  addHits(hits: ReadonlyMap<string, number>): Promise<void>;
   /** Lists the site for the dashboard (once per site and day per cold start is enough). */
   touchSite(site: string, day: string): Promise<void>;
 }
@@ -20,6 +22,8 @@ export interface AggregatorDependencies {
   readonly store: AggregateStore;
   readonly now?: () => Date;
   readonly log: (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => void;
+  /** `false` keeps only the hit counters (the dashboard's day counters off). @default true */
+  readonly dayCounters?: boolean;
 }
 
 /** Session groups per counter write: keeps each UpdateItem's expression well under DynamoDB's 4 KB. */
@@ -31,6 +35,7 @@ interface Claimed {
   readonly visitorToken?: string;
   readonly fresh: readonly CountedEvent[];
   readonly increments: Increments;
+  readonly hits: ReadonlyMap<string, number>;
 }
 
 function chunks(groups: readonly SessionGroup[]): SessionGroup[][] {
@@ -69,7 +74,7 @@ async function claimGroup(group: SessionGroup, deps: AggregatorDependencies, now
     }
   }
   const count = countGroup(group, claim);
-  return { group, claim, visitorToken, fresh: count.fresh, increments: count.increments };
+  return { group, claim, visitorToken, fresh: count.fresh, increments: count.increments, hits: count.hits };
 }
 
 function newPages(group: SessionGroup, claim: ClaimOutcome): string[] {
@@ -105,7 +110,18 @@ async function releaseGroup(
   }
 }
 
-/** One (site, day) share of the batch: claim every session group, then one counter write, or take the claims back. */
+function mergeHits(claimed: readonly Claimed[]): Map<string, number> {
+  const hits = new Map<string, number>();
+  for (const entry of claimed) for (const [url, by] of entry.hits) hits.set(url, (hits.get(url) ?? 0) + by);
+  return hits;
+}
+
+/**
+ * One (site, day) share of the batch: claim every session group, then the hit counters and one
+ * counter write, or take the claims back. Hits go first: if they fail nothing was counted and the
+ * claims are released; if the day counters fail after them, the claims are kept (a redelivery must
+ * not count the hits twice) and the loss is logged with its metric.
+ */
 async function aggregateDay(site: string, day: string, groups: readonly SessionGroup[], deps: AggregatorDependencies, now: Date, failures: Map<string, unknown>): Promise<void> {
   const settled = await Promise.allSettled(groups.map((group) => claimGroup(group, deps, now)));
   const claimed: Claimed[] = [];
@@ -113,12 +129,31 @@ async function aggregateDay(site: string, day: string, groups: readonly SessionG
     if (outcome.status === 'fulfilled') claimed.push(outcome.value);
     else for (const event of groups[index]!.events) failures.set(event.eventId, outcome.reason);
   });
-  const increments = mergeIncrements(claimed.map((entry) => entry.increments));
+  const increments = deps.dayCounters === false ? new Map() : mergeIncrements(claimed.map((entry) => entry.increments));
+  const hits = mergeHits(claimed);
+  if (increments.size === 0 && hits.size === 0) return;
+  try {
+    if (hits.size > 0) await deps.store.addHits(hits);
+  } catch (error) {
+    await Promise.all(claimed.map((entry) => releaseGroup(deps, entry)));
+    for (const entry of claimed) for (const event of entry.group.events) failures.set(event.eventId, error);
+    return;
+  }
   if (increments.size === 0) return;
   const latestAt = claimed.flatMap((entry) => entry.fresh.map((event) => event.at)).reduce((latest, at) => (at > latest ? at : latest), '');
   try {
     await deps.store.addDayCounters(site, day, increments, latestAt);
   } catch (error) {
+    if (hits.size > 0) {
+      deps.log('error', 'day counters not written after the hit counters; these events stay out of the dashboard', {
+        metric: 'AggregateLost',
+        site,
+        day,
+        events: claimed.reduce((sum, entry) => sum + entry.fresh.length, 0),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
     await Promise.all(claimed.map((entry) => releaseGroup(deps, entry)));
     for (const entry of claimed) for (const event of entry.group.events) failures.set(event.eventId, error);
   }
@@ -137,6 +172,10 @@ export async function aggregateBatch(events: readonly ForwardEvent[], deps: Aggr
   const plan = planAggregation(events, now);
   const tooOld = plan.skipped.filter((skip) => skip.reason === 'too_old').length;
   if (tooOld > 0) deps.log('warn', 'events too old to aggregate', { metric: 'AggregateTooOld', count: tooOld });
+  const uncounted = new Set(plan.skipped.map((skip) => skip.eventId));
+  const lostHits = events.filter((event) => event.hit !== undefined && uncounted.has(event.eventId)).length;
+  // Only events the markers cannot make idempotent land here (older than the horizon, no site or session).
+  if (lostHits > 0) deps.log('warn', 'hits of events outside the aggregation not counted', { metric: 'HitNotCounted', count: lostHits });
   const byDay = new Map<string, SessionGroup[]>();
   for (const group of plan.groups) {
     const key = `${group.site}\n${group.day}`;
@@ -147,7 +186,7 @@ export async function aggregateBatch(events: readonly ForwardEvent[], deps: Aggr
     [...byDay.values()].map(async (groups) => {
       const { site, day } = groups[0]!;
       try {
-        await deps.store.touchSite(site, day);
+        if (deps.dayCounters !== false) await deps.store.touchSite(site, day);
       } catch (error) {
         // Only the dashboard's site list depends on it; the next batch tries again.
         deps.log('warn', 'aggregate site listing failed', { site, error: error instanceof Error ? error.message : String(error) });

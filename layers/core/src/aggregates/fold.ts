@@ -28,6 +28,8 @@ export interface CountedEvent {
   readonly gpc: boolean;
   readonly userAgent?: string;
   readonly country?: string;
+  /** The URL whose unique-session hit counter this event adds one to (ForwardEvent.hit). */
+  readonly hit?: string;
 }
 
 /** The events of one session on one site and UTC day: one marker write covers them all. */
@@ -67,6 +69,7 @@ function counted(event: ForwardEvent, site: string): CountedEvent {
     gpc: event.gpc,
     userAgent: event.userAgent,
     country: event.country,
+    ...(event.hit === undefined ? {} : { hit: event.hit }),
   };
 }
 
@@ -132,6 +135,8 @@ export interface GroupCount {
   readonly fresh: readonly CountedEvent[];
   /** Page hashes this claim added to the marker (to take back if the counters cannot be written). */
   readonly newPageHashes: readonly string[];
+  /** Hit counter increments per URL: one per fresh event that counts a unique-session hit. */
+  readonly hits: ReadonlyMap<string, number>;
 }
 
 /**
@@ -145,7 +150,9 @@ export function countGroup(group: SessionGroup, claim: ClaimOutcome): GroupCount
   const increments: Increments = new Map();
   const fresh = group.events.filter((event) => !claim.countedEvents.has(event.eventHash));
   const newPageHashes: string[] = [];
+  const hits = new Map<string, number>();
   for (const event of fresh) {
+    if (event.hit !== undefined) hits.set(event.hit, (hits.get(event.hit) ?? 0) + 1);
     if (event.gpc) add(increments, TOTALS.gpc);
     if (event.kind === 'event' && event.name !== undefined) {
       add(increments, TOTALS.events);
@@ -176,5 +183,5 @@ export function countGroup(group: SessionGroup, claim: ClaimOutcome): GroupCount
       add(increments, PREFIXES.countries + countryOf(fresh.find((event) => event.country !== undefined)?.country));
     }
   }
-  return { increments, fresh, newPageHashes };
+  return { increments, fresh, newPageHashes, hits };
 }

@@ -15,6 +15,8 @@ import { providersFromConfig } from './providers';
 import { aggregateBatch } from '../aggregates/aggregate-batch';
 import { createTableContext } from '../store/client';
 import { dynamoAggregateStore } from '../store/dynamo-aggregate-store';
+import { journaledAggregator } from '../store/journaled-aggregate-store';
+import { fileJournal } from '../store/aggregate-journal-file';
 
 const list = (fallback: readonly string[]) =>
   z
@@ -42,8 +44,10 @@ const forwarderEnvironment = z.object({
   EDGEPRINT_FORWARD_EXCLUDE_PATHS: list(DEFAULT_EXCLUDE_PATHS),
   /** The main table: when set, the forwarder also maintains the dashboard's aggregates in it. */
   EDGEPRINT_TABLE: z.string().min(3).max(255).optional(),
-  /** `false` turns the dashboard's aggregates off (forwarding only). */
+  /** `false` turns the dashboard's day counters off (hit counters are always kept). */
   EDGEPRINT_AGGREGATES: flag(true),
+  /** Local stack only: the journal file that makes the single local consumer's counting exact across kill -9. */
+  EDGEPRINT_AGGREGATE_JOURNAL: z.string().min(1).max(4096).optional(),
   AWS_REGION: z.string().optional().default('us-east-1'),
 });
 
@@ -113,15 +117,25 @@ export async function forwarderFromEnvironment(env: NodeJS.ProcessEnv = process.
     deadLetter,
     maxAttempts: e.EDGEPRINT_MAX_ATTEMPTS,
     log: (level, message, details) => logger[level](message, details),
-    aggregate: aggregatorFor(e.EDGEPRINT_AGGREGATES ? e.EDGEPRINT_TABLE : undefined, e, logger),
+    aggregate: aggregatorFor(e.EDGEPRINT_TABLE, e, logger),
   };
 }
 
-/** The dashboard's aggregation over the main table, when the forwarder is given one. */
-function aggregatorFor(tableName: string | undefined, e: { AWS_REGION: string; EDGEPRINT_DYNAMODB_ENDPOINT?: string }, logger: Logger): ForwarderDependencies['aggregate'] {
+/**
+ * The consumer's counting over the main table, when the forwarder is given one: the hit counters
+ * and (unless EDGEPRINT_AGGREGATES=false) the dashboard's day counters.
+ */
+function aggregatorFor(
+  tableName: string | undefined,
+  e: { AWS_REGION: string; EDGEPRINT_DYNAMODB_ENDPOINT?: string; EDGEPRINT_AGGREGATES: boolean; EDGEPRINT_AGGREGATE_JOURNAL?: string },
+  logger: Logger,
+): ForwarderDependencies['aggregate'] {
   if (tableName === undefined) return undefined;
-  const store = dynamoAggregateStore(createTableContext({ tableName, region: e.AWS_REGION, endpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT }));
-  return (events) => aggregateBatch(events, { store, log: (level, message, details) => logger[level](message, details) });
+  const table = createTableContext({ tableName, region: e.AWS_REGION, endpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT });
+  const deps = { log: (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => logger[level](message, details), dayCounters: e.EDGEPRINT_AGGREGATES };
+  if (e.EDGEPRINT_AGGREGATE_JOURNAL !== undefined) return journaledAggregator(table, fileJournal(e.EDGEPRINT_AGGREGATE_JOURNAL), deps);
+  const store = dynamoAggregateStore(table);
+  return (events) => aggregateBatch(events, { ...deps, store });
 }
 
 let shared: Promise<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>> | undefined;

@@ -10,6 +10,7 @@ import { releaseSessionDay } from './aggregates/release-session-day';
 import { releaseVisitorDay } from './aggregates/release-visitor-day';
 import { touchAggregateSite } from './aggregates/touch-aggregate-site';
 import type { TableContext } from './client';
+import { incrementHitCounter } from './hits/increment-hit-counter';
 
 /**
  * A day item this large (KB, as the write units of its last update tell) is full: from then on, new
@@ -73,6 +74,9 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
       const toWrite = full.has(key) ? await foldNewValues(table, site, day, increments) : increments;
       const units = await addDayCounters(table, site, day, toWrite, latestAt);
       if (units !== undefined && units >= softLimitKb) remember(full, key);
+    },
+    async addHits(hits) {
+      await Promise.all([...hits].map(([url, by]) => incrementHitCounter(table, url, { by })));
     },
     async touchSite(site, day) {
       const key = `${site}\n${day}`;

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableContext } from '../client';
+import { isConditionFailed, type TableContext } from '../client';
 import { ItemType, keys } from '../keys';
 
 /**
@@ -15,6 +15,8 @@ export async function addDayCounters(
   day: string,
   increments: ReadonlyMap<string, number>,
   latestAt: string,
+  /** The local journaled consumer's write stamp: applied only if no write with this or a later stamp was (replay-safe). */
+  stamp?: number,
 ): Promise<number | undefined> {
   const names: Record<string, string> = { '#type': 'type', '#site': 'site', '#day': 'day' };
   const values: Record<string, unknown> = { ':type': ItemType.dayCounters, ':site': site, ':day': day, ':la': latestAt };
@@ -27,15 +29,22 @@ export async function addDayCounters(
     adds.push(`#c${index} :c${index}`);
     index += 1;
   }
-  const result = await table.client.send(
-    new UpdateCommand({
-      TableName: table.tableName,
-      Key: keys.dayCounters(site, day),
-      UpdateExpression: `SET #type = :type, #site = :site, #day = :day, la = :la${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnConsumedCapacity: 'TOTAL',
-    }),
-  );
-  return result.ConsumedCapacity?.CapacityUnits;
+  if (stamp !== undefined) values[':lb'] = stamp;
+  try {
+    const result = await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.dayCounters(site, day),
+        UpdateExpression: `SET #type = :type, #site = :site, #day = :day, la = :la${stamp === undefined ? '' : ', lb = :lb'}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+        ...(stamp === undefined ? {} : { ConditionExpression: 'attribute_not_exists(lb) OR lb < :lb' }),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    return result.ConsumedCapacity?.CapacityUnits;
+  } catch (error) {
+    if (stamp !== undefined && isConditionFailed(error)) return undefined; // applied before the crash
+    throw error;
+  }
 }

@@ -1,0 +1,174 @@
+import type { AggregateStore, AggregatorDependencies } from '../aggregates/aggregate-batch';
+import { aggregateBatch } from '../aggregates/aggregate-batch';
+import { MARKER_RETENTION_DAYS, type SessionGroup } from '../aggregates/fold';
+import type { ForwardEvent } from '../forwarding/event';
+import { addDayCounters } from './aggregates/add-day-counters';
+import { claimSessionDay, type SessionDayClaim } from './aggregates/claim-session-day';
+import { claimVisitorDay } from './aggregates/claim-visitor-day';
+import { getDayMarkers } from './aggregates/get-day-markers';
+import { touchAggregateSite } from './aggregates/touch-aggregate-site';
+import type { TableContext } from './client';
+import { incrementHitCounter } from './hits/increment-hit-counter';
+import { keys } from './keys';
+
+/** One write the batch decided on, in a form the journal can hold. */
+export type JournaledWrite =
+  | { readonly op: 'session'; readonly claim: Omit<SessionDayClaim, 'now'> & { readonly now: string } }
+  | { readonly op: 'visitor'; readonly site: string; readonly day: string; readonly visitorHash: string; readonly token: string }
+  | { readonly op: 'day'; readonly site: string; readonly day: string; readonly increments: readonly (readonly [string, number])[]; readonly latestAt: string }
+  | { readonly op: 'hits'; readonly url: string; readonly by: number };
+
+/** The batch in progress: its number (stamps are `batch * 1000 + index`) and its writes, empty once applied. */
+export interface JournalEntry {
+  readonly batch: number;
+  readonly writes: readonly JournaledWrite[];
+}
+
+/** Where the journal lives (a file in the local stack's data directory: infra/local/aggregate-journal.ts). */
+export interface AggregateJournal {
+  read(): JournalEntry | undefined;
+  /** Replaces the entry durably enough to survive the process being killed (write, then rename). */
+  write(entry: JournalEntry): void;
+}
+
+const retentionDays = MARKER_RETENTION_DAYS;
+
+/**
+ * Applies a batch's writes, all idempotent: set ADDs on markers, markers created only if absent, and
+ * counter writes stamped so one that was applied before a crash is refused the second time. Each
+ * item appears once per batch (merged before journaling), so the writes can run in parallel.
+ */
+async function apply(table: TableContext, entry: JournalEntry): Promise<void> {
+  await Promise.all(
+    entry.writes.map(async (write, index) => {
+      const stamp = entry.batch * 1000 + index;
+      switch (write.op) {
+        case 'session':
+          await claimSessionDay(table, { ...write.claim, now: new Date(write.claim.now) });
+          return;
+        case 'visitor':
+          await claimVisitorDay(table, { site: write.site, day: write.day, visitorHash: write.visitorHash, token: write.token, retentionDays });
+          return;
+        case 'day':
+          await addDayCounters(table, write.site, write.day, new Map(write.increments), write.latestAt, stamp);
+          return;
+        case 'hits':
+          await incrementHitCounter(table, write.url, { by: write.by, stamp });
+          return;
+      }
+    }),
+  );
+}
+
+/** Collects a batch's writes instead of making them: reads answer as if the earlier ones were made. */
+function unitOfWork(table: TableContext): { store: AggregateStore; writes(): JournaledWrite[] } {
+  const sessions = new Map<string, JournaledWrite & { op: 'session' }>();
+  const visitors = new Map<string, JournaledWrite & { op: 'visitor' }>();
+  const days = new Map<string, { site: string; day: string; increments: Map<string, number>; latestAt: string }>();
+  const hits = new Map<string, number>();
+  const sessionKey = (group: SessionGroup) => keys.sessionDayMarker(group.site, group.day, group.sessionHash).pk;
+  const visitorKey = (group: SessionGroup & { visitorHash: string }) => keys.visitorDayMarker(group.site, group.day, group.visitorHash).pk;
+  const store: AggregateStore = {
+    async claimSession(group, now) {
+      const { sessions: found } = await getDayMarkers(table, { sessions: [group], visitors: [] });
+      const key = sessionKey(group);
+      const pageHashes = [...new Set(group.events.flatMap((event) => (event.pageHash === undefined ? [] : [event.pageHash])))];
+      sessions.set(key, {
+        op: 'session',
+        claim: {
+          site: group.site,
+          day: group.day,
+          sessionHash: group.sessionHash,
+          eventHashes: group.events.map((event) => event.eventHash),
+          pageHashes,
+          visitorHash: group.visitorHash,
+          now: now.toISOString(),
+          retentionDays,
+        },
+      });
+      return found.get(key)!;
+    },
+    async claimVisitor(group, token) {
+      const key = visitorKey(group);
+      if (visitors.has(key)) return false;
+      const { visitors: found } = await getDayMarkers(table, { sessions: [], visitors: [group] });
+      visitors.set(key, { op: 'visitor', site: group.site, day: group.day, visitorHash: group.visitorHash, token });
+      return !found.has(key);
+    },
+    async releaseSession(group) {
+      sessions.delete(sessionKey(group));
+    },
+    async releaseVisitor(group) {
+      visitors.delete(visitorKey(group));
+    },
+    async addDayCounters(site, day, increments, latestAt) {
+      const key = `${site}\n${day}`;
+      const entry = days.get(key) ?? { site, day, increments: new Map<string, number>(), latestAt };
+      for (const [name, by] of increments) entry.increments.set(name, (entry.increments.get(name) ?? 0) + by);
+      if (latestAt > entry.latestAt) entry.latestAt = latestAt;
+      days.set(key, entry);
+    },
+    async addHits(added) {
+      for (const [url, by] of added) hits.set(url, (hits.get(url) ?? 0) + by);
+    },
+    // Idempotent on its own (a conditional create): made at once.
+    touchSite: (site, day) => touchAggregateSite(table, site, day),
+  };
+  return {
+    store,
+    writes: () => [
+      ...sessions.values(),
+      ...visitors.values(),
+      ...[...days.values()].map((entry) => ({ op: 'day' as const, site: entry.site, day: entry.day, increments: [...entry.increments], latestAt: entry.latestAt })),
+      ...[...hits].map(([url, by]) => ({ op: 'hits' as const, url, by })),
+    ],
+  };
+}
+
+/**
+ * The aggregation for a single sequential consumer (the local stack), exact across `kill -9`: each
+ * batch reads the markers, decides every write, journals them, then applies them; a batch killed
+ * half-way is finished from the journal before the next one. On AWS the forwarder claims with
+ * conditional writes instead (concurrent batches); see docs/architecture.md for the difference.
+ * @example const aggregate = journaledAggregator(table, fileJournal('.edgeprint/aggregate-journal.json'), { log })
+ */
+export function journaledAggregator(
+  table: TableContext,
+  journal: AggregateJournal,
+  deps: Omit<AggregatorDependencies, 'store'>,
+): (events: readonly ForwardEvent[]) => Promise<Map<string, unknown>> {
+  let lastBatch = journal.read()?.batch ?? 0;
+  let recovered = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  const finishJournaled = async () => {
+    const pending = journal.read();
+    if (pending !== undefined && pending.writes.length > 0) {
+      await apply(table, pending);
+      journal.write({ batch: pending.batch, writes: [] });
+      deps.log('info', 'aggregate journal replayed', { batch: pending.batch, writes: pending.writes.length });
+    }
+    recovered = true;
+  };
+  const run = async (events: readonly ForwardEvent[]) => {
+    if (!recovered) await finishJournaled();
+    const work = unitOfWork(table);
+    const failures = await aggregateBatch(events, { ...deps, store: work.store });
+    const writes = work.writes();
+    if (writes.length === 0) return failures;
+    lastBatch += 1;
+    const entry = { batch: lastBatch, writes };
+    journal.write(entry);
+    await apply(table, entry).catch((error: unknown) => {
+      // The journal keeps the writes: the next batch finishes them first.
+      recovered = false;
+      throw error;
+    });
+    journal.write({ batch: lastBatch, writes: [] });
+    return failures;
+  };
+  return (events) => {
+    const result = queue.then(() => run(events));
+    queue = result.catch(() => undefined);
+    return result;
+  };
+}
