@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack } from '../infra/local/local-stack';
 import type { ForwardEvent } from '../layers/core/src/forwarding/event';
-import { sqsEventQueue } from '../layers/core/src/queue/sqs-event-queue';
+import { sqsEventQueue } from '../test/helpers/sqs-event-queue';
 import { ProviderStub, type StubProvider } from '../test/helpers/provider-stub';
 import { machineInfo } from './machine';
 import { BENCHMARKS_FILE, writeSection } from './report';

@@ -52,8 +52,9 @@ const DLQ = 'edgeprint-events-dlq';
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
-function lambdaContext(): Context {
-  const deadline = Date.now() + 30_000;
+/** The invocation's deadline is the visibility timeout, as in AWS (timeout ≤ visibility): claims expire when the message reappears. */
+function lambdaContext(timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'forwarder',
@@ -253,7 +254,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     if (batch.length === 0) return 0;
     let failedIds = new Set(batch.map((item) => item.messageId));
     try {
-      const result = await handler({ Records: batch.map(toRecord) }, lambdaContext());
+      const result = await handler({ Records: batch.map(toRecord) }, lambdaContext(Math.min(30_000, visibilityTimeoutMs)));
       failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch {
       // A thrown handler fails the whole batch: every message becomes visible again after the timeout.

@@ -12,12 +12,15 @@ import { demoSite } from './demo-site';
 import { ensureIdempotencyTable, ensureTable, startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
 import { startLocalSqs, type LocalSqs, type SqsHandler } from './local-sqs';
 import { resetForwarderForTests } from '../../layers/core/src/forwarding/forwarder-runtime';
-import { createLocalServer, requestsSettled, listen, type LambdaHttpHandler } from './server';
+import { createLocalServer, listen, shutdownServer, type LambdaHttpHandler } from './server';
 import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequestHandler } from './edge-proxy';
 import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
 import { createTableContext, isLoopback } from '../../layers/core/src/store/client';
+
+/** How long a shutdown waits for started requests before cutting their connections. */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -47,7 +50,8 @@ export interface LocalStack {
   readonly queue: LocalSqs;
   /** The local edge proxy, when started with an origin. */
   readonly edge?: EdgeProxy;
-  close(): Promise<void>;
+  /** Stops within `deadlineMs` (default 10 s) for the HTTP side; every acknowledged event is already stored and queued. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 function localSecret(dataDir: string | undefined): string {
@@ -200,15 +204,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env,
     queue,
     edge,
-    close: async () => {
+    close: async (deadlineMs?: number) => {
       clearInterval(ttlSweeper);
       table.client.destroy();
       await edge?.close();
-      // Stop accepting, let started requests finish (their writes need the store and the queue), then cut idle connections.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await requestsSettled(server);
-      server.closeAllConnections();
-      await closed;
+      // Stop accepting, answer started requests (their writes need the store), cut the rest at the deadline.
+      await shutdownServer(server, deadlineMs ?? SHUTDOWN_DEADLINE_MS);
       await queue.close();
       stopCheckpoints();
       await dynamo?.close();

@@ -24,7 +24,18 @@ async function main(): Promise<void> {
   const dataDir = process.env.EDGEPRINT_DATA_DIR ?? join(process.cwd(), '.edgeprint');
   const origin = originArgument(process.argv.slice(2));
   const edgePort = Number(process.env.EDGE_PORT ?? 3001);
-  const stack = await startLocalStack({ port, host, dataDir, demo: true, origin, edge: { port: edgePort } });
+  const shutdownMs = Number(process.env.EDGEPRINT_SHUTDOWN_SECONDS ?? 10) * 1000;
+  // The local queue's visibility timeout (SQS semantics); the crash test shortens it so redeliveries come quickly.
+  const visibility = process.env.EDGEPRINT_LOCAL_QUEUE_VISIBILITY_MS;
+  const stack = await startLocalStack({
+    port,
+    host,
+    dataDir,
+    demo: true,
+    origin,
+    edge: { port: edgePort },
+    queue: visibility === undefined ? undefined : { visibilityTimeoutMs: Number(visibility) },
+  });
   // The redrive script and the edgeprint CLI find the running stack through this file.
   writeFileSync(
     join(dataDir, 'local.json'),
@@ -49,11 +60,30 @@ async function main(): Promise<void> {
   if (stack.edge !== undefined) {
     console.log(`  edge proxy ${stack.edge.url}  → ${origin}  (Lambda@Edge viewer-request + real-time log ingest; API under ${stack.edge.url}/_ep/v1/…)`);
   }
-  const stop = (): void => {
-    void stack.close().then(() => process.exit(0));
+  // Ctrl-C or SIGTERM: stop accepting, answer started requests, exit within the deadline whatever
+  // happens (every acknowledged event is already stored, and its queue message written).
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    setTimeout(() => {
+      console.error(`edgeprint: shutdown passed its ${shutdownMs} ms deadline; exiting`);
+      process.exit(1);
+    }, shutdownMs + 2000).unref();
+    void stack
+      .close(shutdownMs)
+      .then(() => {
+        console.log(`edgeprint stopped on ${signal} in ${Date.now() - started} ms`);
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        console.error(`edgeprint: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -98,16 +98,48 @@ export function matchLocalRoute(path: string): { route: (typeof ROUTES)[number];
 /** Requests each server is still handling, so a shutdown can let them finish before the store closes. */
 const inFlight = new WeakMap<Server, Set<Promise<void>>>();
 
+/** Servers shutting down: new requests on kept-alive connections are refused, answers close their connection. */
+const draining = new WeakSet<Server>();
+
 /** Resolves once every request the server had started has finished (call after `server.close()`). */
 export async function requestsSettled(server: Server): Promise<void> {
   const pending = inFlight.get(server);
   while (pending !== undefined && pending.size > 0) await Promise.allSettled([...pending]);
 }
 
+/**
+ * Stops the server within a deadline: no new connections, idle kept-alive ones closed, requests
+ * already started answered (with `Connection: close`), requests that arrive meanwhile on a busy
+ * connection refused with 503 + Retry-After (nothing of theirs stored), and whatever is still open at
+ * the deadline cut. Resolves true when every started request finished in time.
+ * @example const clean = await shutdownServer(server, 10_000)
+ */
+export async function shutdownServer(server: Server, deadlineMs: number): Promise<boolean> {
+  draining.add(server);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), deadlineMs);
+  });
+  const settled = await Promise.race([requestsSettled(server).then(() => true as const), deadline]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  await closed;
+  return settled;
+}
+
 export function createLocalServer(options: LocalServerOptions): Server {
   const maxRequestBytes = options.maxRequestBytes ?? 1024 * 1024;
   const pending = new Set<Promise<void>>();
   const server = createServer((request, response) => {
+    if (draining.has(server)) {
+      request.resume();
+      response.setHeader('connection', 'close');
+      response.setHeader('retry-after', '1');
+      sendJson(response, 503, { error: { code: 'shutting_down', message: 'The server is shutting down; retry shortly' } });
+      return;
+    }
     const handling: Promise<void> = (async () => {
       try {
         const path = new URL(request.url ?? '/', 'http://local').pathname;
@@ -128,6 +160,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
         // API Gateway hands path parameters over decoded; the handlers read the raw path themselves.
         const event = match.pathParameters === undefined ? routed : { ...routed, pathParameters: decoded(match.pathParameters) };
         const result = await options.handlers[functionName](event, lambdaContext(functionName, event.requestContext.requestId));
+        if (draining.has(server)) response.setHeader('connection', 'close');
         writeApiGatewayResult(response, result, request.method === 'HEAD');
       } catch (error) {
         // Mirrors API Gateway's answer when an integration fails: generic, no details.

@@ -27,6 +27,8 @@ describe('POST /v1/sessions/link', () => {
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ userId, sessionId, result: 'linked', devices: 2 });
     expect(await sessionItem(sessionId)).toMatchObject({ userId, gsi1pk: `USER#${userId}`, gsi1sk: `S#${sessionId}` });
+    // The queue consumer's counters settle first: only the link's own effect is compared.
+    await stack().queue.drain();
     const before = await scanTable(stack());
     const again = await link({ userId, sessionId });
     expect(again.status).toBe(200);
@@ -60,6 +62,8 @@ describe('POST /v1/sessions/link', () => {
     const sessionId = await browserSession();
     const [owner, other] = [user('owner'), user('other')];
     expect((await link({ userId: owner, sessionId })).status).toBe(200);
+    // The queue consumer's counters settle first: only the link's own effect is compared.
+    await stack().queue.drain();
     const before = await scanTable(stack());
     const conflict = await link({ userId: other, sessionId });
     expect(conflict.status).toBe(409);

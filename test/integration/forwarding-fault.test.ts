@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ForwardEvent } from '../../layers/core/src/forwarding/event';
-import { sqsEventQueue } from '../../layers/core/src/queue/sqs-event-queue';
+import { sqsEventQueue } from '../helpers/sqs-event-queue';
 import { useLocalStack } from '../helpers/local-stack';
 import { useProviderStub } from '../helpers/provider-stub';
 

@@ -204,18 +204,14 @@ describe('buildEdgeprintApp()', () => {
       );
     });
 
-    it('sweeps the outbox every 5 minutes', () => {
-      const sweepId = logicalIdOf(stacks.regional.edgeprint.outboxSweep);
-      regional.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: 'rate(5 minutes)',
-        State: 'ENABLED',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweepId, 'Arn'] } })],
-      });
-      regional.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [sweepId, 'Arn'] },
-        Principal: 'events.amazonaws.com',
-      });
+    it('is fed only by the table stream, through a pipe filtered to created event items', () => {
+      regional.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+      const pipe = Object.values(regional.findResources('AWS::Pipes::Pipe'))[0] as { Properties: Record<string, any> };
+      expect(pipe.Properties.Target).toEqual({ 'Fn::GetAtt': [queueId(), 'Arn'] });
+      const stream = pipe.Properties.SourceParameters.DynamoDBStreamParameters;
+      expect(stream).toEqual(expect.objectContaining({ StartingPosition: 'TRIM_HORIZON', DeadLetterConfig: expect.objectContaining({ Arn: expect.anything() }) }));
+      const pattern = JSON.parse(pipe.Properties.SourceParameters.FilterCriteria.Filters[0].Pattern);
+      expect(pattern).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['session', 'request_fingerprint', 'browser_event', 'activity'] } } } });
     });
 
     it('is drained by the forwarder with partial batch responses', () => {
@@ -229,7 +225,7 @@ describe('buildEdgeprintApp()', () => {
   });
 
   describe('regional functions', () => {
-    const all = () => [...Object.values(stacks.regional.edgeprint.functions), forwarder(), stacks.regional.edgeprint.outboxSweep, stacks.regional.edgeprint.edgeRecording!.ingest];
+    const all = () => [...Object.values(stacks.regional.edgeprint.functions), forwarder(), stacks.regional.edgeprint.edgeRecording!.ingest];
 
     it('run the latest Node.js on arm64 with 256 MB, X-Ray, source maps and the core layer', () => {
       const layerId = logicalIdOf(stacks.regional.edgeprint.coreLayer.layer);
@@ -328,21 +324,13 @@ describe('buildEdgeprintApp()', () => {
       expect(actions.sort()).toEqual([...TABLE_ACTIONS.read].sort());
     });
 
-    it.each(['collect', 'redirect', 'activity'] as const)('lets %s write the table (never Scan) and send to the queue', (name) => {
+    it.each(['collect', 'redirect', 'activity'] as const)('lets %s write the table (never Scan) and never send to the queue (the stream does)', (name) => {
       const statements = statementsFor(fn(name));
       const dynamo = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       expect(dynamo.flatMap(actionsOf).sort()).toEqual([...TABLE_ACTIONS.readWrite].sort());
       expect(dynamo.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
       const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
-      expect(sqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArn() })]);
-    });
-
-    it('lets the outbox sweep read and delete outbox items and send to the queue', () => {
-      const statements = statementsFor(stacks.regional.edgeprint.outboxSweep);
-      const dynamo = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
-      expect(dynamo.flatMap(actionsOf).sort()).toEqual([...TABLE_ACTIONS.readWrite].sort());
-      const sqs = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
-      expect(sqs).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queueArn() })]);
+      expect(sqs).toEqual([]);
     });
 
     it('gives the API key secret only to the admin routes, which only read the table unless they link or erase', () => {

@@ -169,12 +169,10 @@ async function aggregateDay(site: string, day: string, groups: readonly SessionG
  */
 export async function aggregateBatch(events: readonly ForwardEvent[], deps: AggregatorDependencies): Promise<Map<string, unknown>> {
   const now = (deps.now ?? (() => new Date()))();
-  const plan = planAggregation(events, now);
-  const tooOld = plan.skipped.filter((skip) => skip.reason === 'too_old').length;
-  if (tooOld > 0) deps.log('warn', 'events too old to aggregate', { metric: 'AggregateTooOld', count: tooOld });
+  const plan = planAggregation(events);
   const uncounted = new Set(plan.skipped.map((skip) => skip.eventId));
   const lostHits = events.filter((event) => event.hit !== undefined && uncounted.has(event.eventId)).length;
-  // Only events the markers cannot make idempotent land here (older than the horizon, no site or session).
+  // Only events without a site or session land here: the request paths always store both.
   if (lostHits > 0) deps.log('warn', 'hits of events outside the aggregation not counted', { metric: 'HitNotCounted', count: lostHits });
   const byDay = new Map<string, SessionGroup[]>();
   for (const group of plan.groups) {

@@ -3,12 +3,11 @@ import { add, PREFIXES, TOTALS, type Increments } from './counters';
 import { agentOf, countryOf, dayOf, externalReferrer, pagePath, shortHash, siteOf, utmOf } from './dimensions';
 
 /**
- * How long after its day an event may still be aggregated: the queue keeps a message 4 days and
- * the dead-letter queue 14, so a re-driven event can arrive up to 18 days late. Markers live 2 days
- * longer than this, so a redelivered event always finds its marker (or is refused as too old).
+ * How long a marker lives after it was last claimed: the queue keeps a message 4 days and the
+ * dead-letter queue 14, so a redelivery or re-drive comes at most 18 days after a claim; markers
+ * outlive that, so a redelivered event always finds its marker, however old the event itself is.
  */
-export const AGGREGATION_HORIZON_DAYS = 20;
-export const MARKER_RETENTION_DAYS = AGGREGATION_HORIZON_DAYS + 2;
+export const MARKER_RETENTION_DAYS = 22;
 
 /** One event as the aggregation counts it (nothing personal: ids are hashed). */
 export interface CountedEvent {
@@ -42,7 +41,7 @@ export interface SessionGroup {
   readonly events: readonly CountedEvent[];
 }
 
-export type SkipReason = 'no_site' | 'no_session' | 'too_old';
+export type SkipReason = 'no_site' | 'no_session';
 
 export interface AggregationPlan {
   readonly groups: readonly SessionGroup[];
@@ -75,16 +74,15 @@ function counted(event: ForwardEvent, site: string): CountedEvent {
 
 /**
  * Groups a batch's events by (site, UTC day, session), dropping duplicate event ids and the events
- * the aggregates do not count: activity rows and anything without a page URL (no site), events
- * without a session, and events older than the horizon (their markers may be gone, so counting
- * them could count twice).
- * @example const { groups, skipped } = planAggregation(events, new Date())
+ * the aggregates do not count: activity rows and anything without a page URL (no site) and events
+ * without a session. Old events are counted on their own day: markers live MARKER_RETENTION_DAYS
+ * after their last claim, longer than any redelivery can come.
+ * @example const { groups, skipped } = planAggregation(events)
  */
-export function planAggregation(events: readonly ForwardEvent[], now: Date): AggregationPlan {
+export function planAggregation(events: readonly ForwardEvent[]): AggregationPlan {
   const groups = new Map<string, { site: string; day: string; sessionHash: string; visitorHash?: string; events: CountedEvent[] }>();
   const skipped: { eventId: string; reason: SkipReason }[] = [];
   const seen = new Set<string>();
-  const oldest = dayOf(new Date(now.getTime() - AGGREGATION_HORIZON_DAYS * 86_400_000)) ?? '';
   for (const event of events) {
     if (seen.has(event.eventId)) continue;
     seen.add(event.eventId);
@@ -96,10 +94,6 @@ export function planAggregation(events: readonly ForwardEvent[], now: Date): Agg
     }
     if (event.sessionId === undefined || event.sessionId.length === 0) {
       skipped.push({ eventId: event.eventId, reason: 'no_session' });
-      continue;
-    }
-    if (day < oldest) {
-      skipped.push({ eventId: event.eventId, reason: 'too_old' });
       continue;
     }
     const sessionHash = shortHash(`${site}\n${event.sessionId}`, 22);

@@ -90,9 +90,10 @@ function unitOfWork(table: TableContext): { store: AggregateStore; writes(): Jou
     },
     async claimVisitor(group, token) {
       const key = visitorKey(group);
+      // Claimed before the read: another group of this batch with the same visitor must see it.
       if (visitors.has(key)) return false;
-      const { visitors: found } = await getDayMarkers(table, { sessions: [], visitors: [group] });
       visitors.set(key, { op: 'visitor', site: group.site, day: group.day, visitorHash: group.visitorHash, token });
+      const { visitors: found } = await getDayMarkers(table, { sessions: [], visitors: [group] });
       return !found.has(key);
     },
     async releaseSession(group) {

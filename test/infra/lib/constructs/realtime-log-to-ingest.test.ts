@@ -47,7 +47,6 @@ describe('RealtimeLogToIngest', () => {
     recording = new RealtimeLogToIngest(stack, 'EdgeRecording', {
       coreLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Core', 'arn:aws:lambda:eu-west-1:123456789012:layer:edgeprint-core:1'),
       table,
-      queue,
       secret,
       environment: { EDGEPRINT_IP_MODE: 'truncated', EDGEPRINT_PRIVACY_MODE: 'cookieless' },
       rules: RULES,

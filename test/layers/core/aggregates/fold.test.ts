@@ -1,5 +1,5 @@
 import { PREFIXES, TOTALS } from '../../../../layers/core/src/aggregates/counters';
-import { AGGREGATION_HORIZON_DAYS, countGroup, planAggregation, type ClaimOutcome } from '../../../../layers/core/src/aggregates/fold';
+import { countGroup, planAggregation, type ClaimOutcome } from '../../../../layers/core/src/aggregates/fold';
 import { forwardEvent } from '../../../helpers/forward-event-factory';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
@@ -15,7 +15,7 @@ describe('planAggregation()', () => {
       forwardEvent({ sessionId: 's1', visitorId: 'v1', url: 'https://a.example/y', at: '2026-11-21T23:59:00.000Z' }),
       forwardEvent({ sessionId: 's2', visitorId: 'v1', url: 'https://a.example/x', at }),
     ];
-    const { groups, skipped } = planAggregation(events, NOW);
+    const { groups, skipped } = planAggregation(events);
     expect(skipped).toEqual([]);
     expect(groups.map((group) => [group.site, group.day, group.events.length])).toEqual([
       ['a.example', '2026-11-22', 2],
@@ -30,9 +30,9 @@ describe('planAggregation()', () => {
     expect(JSON.stringify(groups)).not.toMatch(/"s1"|"v1"/);
   });
 
-  it('skips activity rows, events without a page URL or session and events past the horizon, and drops duplicate ids', () => {
+  it('skips activity rows and events without a page URL or session, counts old events on their day, and drops duplicate ids', () => {
     const duplicate = forwardEvent({ at });
-    const old = new Date(NOW.getTime() - (AGGREGATION_HORIZON_DAYS + 1) * 86_400_000).toISOString();
+    const old = new Date(NOW.getTime() - 400 * 86_400_000).toISOString();
     const events = [
       duplicate,
       duplicate,
@@ -41,14 +41,17 @@ describe('planAggregation()', () => {
       forwardEvent({ sessionId: undefined, at }),
       forwardEvent({ at: old }),
     ];
-    const { groups, skipped } = planAggregation(events, NOW);
-    expect(groups.flatMap((group) => group.events.map((event) => event.eventId))).toEqual([duplicate.eventId]);
-    expect(skipped.map((skip) => skip.reason)).toEqual(['no_site', 'no_site', 'no_session', 'too_old']);
+    const { groups, skipped } = planAggregation(events);
+    expect(groups.map((group) => [group.day, group.events.map((event) => event.eventId)])).toEqual([
+      [at.slice(0, 10), [duplicate.eventId]],
+      [old.slice(0, 10), [events[5]!.eventId]],
+    ]);
+    expect(skipped.map((skip) => skip.reason)).toEqual(['no_site', 'no_site', 'no_session']);
   });
 });
 
 describe('countGroup()', () => {
-  const group = (events: ReturnType<typeof forwardEvent>[]) => planAggregation(events, NOW).groups[0]!;
+  const group = (events: ReturnType<typeof forwardEvent>[]) => planAggregation(events).groups[0]!;
 
   it('counts pageviews, unique pages per session, referrers, UTM and the new visitor with its browser, OS, device and country', () => {
     const g = group([

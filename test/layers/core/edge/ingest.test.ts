@@ -6,7 +6,7 @@ import { edgeEventId, edgeRulesFromEnvironment, ingestKinesisRecords, ingestLogL
 import { formatRealtimeLogLine, parseRealtimeLogLine, type RealtimeLogEntry } from '../../../../layers/core/src/edge/realtime-log';
 import { EDGE_HEADERS, handleViewerRequest } from '../../../../layers/core/src/edge/viewer-request';
 import { ConfigError } from '../../../../layers/core/src/errors';
-import type { ForwardEvent } from '../../../../layers/core/src/forwarding/event';
+import { forwardEventOfItem } from '../../../../layers/core/src/forwarding/event-of-item';
 import { createRuntime, type Runtime } from '../../../../layers/core/src/runtime';
 import { EDGE_TEST_CONFIG, headerValue, kinesisEventOf, logLinesFixture, viewerRequestFixture } from '../../../helpers/cloudfront';
 import { countItems, hitsFor, scanTable, useLocalStack } from '../../../helpers/local-stack';
@@ -138,13 +138,13 @@ describe('ingestKinesisRecords()', () => {
 
 describe('ingestLogLine()', () => {
 
-  it('publishes the forward event with the response status (the queue is captured: SQS is AWS-only)', async () => {
-    const published: ForwardEvent[] = [];
-    const runtime = createRuntime(loadConfig({ ...process.env }), { publish: async (events) => void published.push(...events) });
+  it('stores the record the forwarder turns into an event with the response status (the stored item is the event)', async () => {
+    const runtime = createRuntime(loadConfig({ ...process.env }));
     const line = formatRealtimeLogLine(entry({ uri: '/published', status: 203, country: 'SE', asn: 3301, requestId: 'req-published' }));
     expect(await ingestLogLine(line, { runtime, rules })).toEqual({ outcome: 'recorded', hitCounted: true, fingerprinted: true });
-    expect(published).toHaveLength(1);
-    expect(published[0]).toMatchObject({
+    const stored = (await scanTable(stack())).find((item) => item.eventId === edgeEventId('req-published') || (item.first as { eventId?: string } | undefined)?.eventId === edgeEventId('req-published'));
+    expect(stored).toBeDefined();
+    expect(forwardEventOfItem(stored!)).toMatchObject({
       kind: 'request',
       eventId: edgeEventId('req-published'),
       url: 'https://shop.example/published',
@@ -153,6 +153,7 @@ describe('ingestLogLine()', () => {
       sessionId: 'GbCdEfGhIjKlMnOpQrStUv',
       at: '2025-11-21T11:00:00.000Z',
       ip: '192.0.2.0',
+      hit: 'https://shop.example/published',
     });
   });
 

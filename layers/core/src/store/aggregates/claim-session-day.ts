@@ -38,7 +38,8 @@ export async function claimSessionDay(table: TableContext, claim: SessionDayClai
   const values: Record<string, unknown> = {
     ':ev': new Set(claim.eventHashes),
     ':now': claim.now.toISOString(),
-    ':exp': expiresAt(new Date(`${claim.day}T00:00:00.000Z`), claim.retentionDays),
+    // Counted from the later of the day and this claim: an old event's marker outlives its redeliveries too.
+    ':exp': expiresAt(new Date(Math.max(Date.parse(`${claim.day}T00:00:00.000Z`), claim.now.getTime())), claim.retentionDays),
     ':type': ItemType.sessionDayMarker,
   };
   const set = ['seen = if_not_exists(seen, :now)', 'expiresAt = :exp', '#type = :type'];

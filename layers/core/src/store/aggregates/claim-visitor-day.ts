@@ -10,7 +10,7 @@ import { expiresAt, ItemType, keys } from '../keys';
  */
 export async function claimVisitorDay(
   table: TableContext,
-  claim: { site: string; day: string; visitorHash: string; token: string; retentionDays: number },
+  claim: { site: string; day: string; visitorHash: string; token: string; retentionDays: number; now?: Date },
 ): Promise<boolean> {
   const result = await table.client.send(
     new UpdateCommand({
@@ -20,7 +20,7 @@ export async function claimVisitorDay(
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: {
         ':token': claim.token,
-        ':exp': expiresAt(new Date(`${claim.day}T00:00:00.000Z`), claim.retentionDays),
+        ':exp': expiresAt(new Date(Math.max(Date.parse(`${claim.day}T00:00:00.000Z`), (claim.now ?? new Date()).getTime())), claim.retentionDays),
         ':type': ItemType.visitorDayMarker,
       },
       ReturnValues: 'ALL_OLD',

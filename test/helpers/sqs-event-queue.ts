@@ -1,15 +1,15 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ForwardEvent } from '../forwarding/event';
-import type { EventQueue } from '../forwarding/event-queue';
+import type { ForwardEvent } from '../../layers/core/src/forwarding/event';
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
 const SQS_BATCH = 10;
 
 /**
- * The SQS adapter: one SendMessageBatch per 10 events, the event id as the entry id, and the
- * failed entries handed back so only they are retried.
+ * Puts ForwardEvents straight on a queue through the real SQS client (tests and benchmarks that
+ * drive the forwarder without the table's change feed). Resolves with the events SQS refused.
+ * @example await sqsEventQueue(client, stack.queue.queueUrl).send(events)
  */
-export function sqsEventQueue(client: SQSClient, queueUrl: string): EventQueue {
+export function sqsEventQueue(client: SQSClient, queueUrl: string): { send(events: readonly ForwardEvent[]): Promise<ForwardEvent[]> } {
   return {
     async send(events) {
       const failed: ForwardEvent[] = [];
@@ -18,10 +18,7 @@ export function sqsEventQueue(client: SQSClient, queueUrl: string): EventQueue {
         const byId = new Map(chunk.map((event, index) => [`e${index}`, event]));
         try {
           const result = await client.send(
-            new SendMessageBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: [...byId].map(([id, event]) => ({ Id: id, MessageBody: JSON.stringify(event) })),
-            }),
+            new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [...byId].map(([id, event]) => ({ Id: id, MessageBody: JSON.stringify(event) })) }),
           );
           for (const entry of result.Failed ?? []) {
             const event = entry.Id === undefined ? undefined : byId.get(entry.Id);
