@@ -74,10 +74,25 @@ async function oneRequest(stack: StackProcess, n: number, sessions: string[], ta
   else tally.errors += 1;
 }
 
-async function storedEvents(stack: StackProcess): Promise<number> {
+function storeClient(stack: StackProcess): DynamoDBClient {
   const endpoint = /DynamoDB: (http:\/\/[^)\s]+)/.exec(stack.output())?.[1];
   if (endpoint === undefined) throw new Error('the stack did not print its DynamoDB endpoint');
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/** Messages left in the local queue and its dead-letter queue (the local SQS keeps them in the store). */
+async function queueLeft(stack: StackProcess): Promise<{ main: number; dlq: number }> {
+  const client = storeClient(stack);
+  const left = { main: 0, dlq: 0 };
+  for await (const page of paginateScan({ client }, { TableName: 'edgeprint-local-queue', ProjectionExpression: '#q', ExpressionAttributeNames: { '#q': 'queue' } })) {
+    for (const item of page.Items ?? []) left[item.queue?.S === 'dlq' ? 'dlq' : 'main'] += 1;
+  }
+  client.destroy();
+  return left;
+}
+
+async function storedEvents(stack: StackProcess): Promise<number> {
+  const client = storeClient(stack);
   let count = 0;
   for await (const page of paginateScan({ client }, { TableName: 'edgeprint-local', Select: 'COUNT', FilterExpression: '#t IN (:a, :b, :c, :d)', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':a': { S: 'session' }, ':b': { S: 'browser_event' }, ':c': { S: 'request_fingerprint' }, ':d': { S: 'activity' } } })) {
     count += page.Count ?? 0;
@@ -151,6 +166,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 8000));
   }
   const stored = await storedEvents(stack);
+  const left = await queueLeft(stack);
   const delivered = hook.ids.size;
   const repeated = [...hook.ids.values()].filter((count) => count > 1).length;
   stack.child.kill('SIGTERM');
@@ -171,6 +187,7 @@ async function main(): Promise<void> {
     `| events stored (sessions, records, activity rows) | ${stored} |`,
     `| events delivered to the webhook (distinct ids) | ${delivered} |`,
     `| events delivered more than once | ${repeated} |`,
+    `| messages left in the queue / dead-letter queue after the drain | ${left.main} / ${left.dlq} |`,
     `| SIGTERM under load: exit code, time to exit | ${termCode}, ${shutdownMs} ms |`,
     '',
     'Resident memory of the stack process (MB), sampled every 5 s (the process changes at the kill and the SIGTERM):',

@@ -1,5 +1,6 @@
 import { collectJson, scanTable, useLocalStack } from '../helpers/local-stack';
 import { sessionFirstRecord } from '../../layers/core/src/store/sessions/session-item';
+import { forwardEventOfItem } from '../../layers/core/src/forwarding/event-of-item';
 
 /** The snippet's reports without consent carry `anon`: counted, but nothing that fingerprints is stored. */
 describe('POST /v1/collect with anon (no consent to fingerprinting)', () => {
@@ -7,8 +8,9 @@ describe('POST /v1/collect with anon (no consent to fingerprinting)', () => {
 
   it('counts the pageview but stores no visitorId, request fingerprint, IP or signal headers', async () => {
     const url = `${stack().url}/anon/page`;
-    const response = await collectJson(stack(), { id: 'shouldNotBeStored', url, anon: 1 });
+    const response = await collectJson(stack(), { id: 'shouldNotBeStored', url, anon: 1 }, { headers: { 'accept-language': 'fr-CH,fr;q=0.9' } });
     expect(response.status).toBe(204);
+    await stack().queue.drain(); // the hit is counted by the queue consumer
     const items = await scanTable(stack());
     const session = items.find((item) => item.type === 'session' && (item.first as { url?: string } | undefined)?.url === url);
     expect(session).toBeDefined();
@@ -20,6 +22,10 @@ describe('POST /v1/collect with anon (no consent to fingerprinting)', () => {
     expect(JSON.stringify(items)).not.toContain('shouldNotBeStored');
     const counter = items.find((item) => item.type === 'hit_counter' && item.url === url);
     expect(counter?.hits).toBe(1);
+    // What a provider would get is built from this stored item: no fingerprint input at all.
+    const forwarded = forwardEventOfItem(session!);
+    expect(forwarded).toMatchObject({ url, kind: 'pageview', hit: url });
+    for (const field of ['language', 'userAgent', 'ip', 'visitorId', 'country'] as const) expect(forwarded?.[field]).toBeUndefined();
   });
 
   it('rejects any other value of anon with 400', async () => {

@@ -337,16 +337,22 @@ describe('POST /v1/collect', () => {
   });
 
   describe('Global Privacy Control', () => {
-    it('with the default gpcMode anonymous stores no visitorId, fingerprint or signals, but counts the hit', async () => {
+    it('with the default gpcMode anonymous stores only the url, session and that it was counted, and counts the hit', async () => {
       const url = pageUrl('gpc');
-      const response = await collectJson(stack(), { id: 'gpcVisitor', url, confidence: 0.9 }, { headers: { 'sec-gpc': '1' } });
+      const response = await collectJson(
+        stack(),
+        { id: 'gpcVisitor', url, confidence: 0.9, title: 'Private title', ref: 'https://referrer.example/from', props: { plan: 'pro' } },
+        { headers: { 'sec-gpc': '1', 'accept-language': 'de-DE' } },
+      );
       expect(response.status).toBe(204);
       const [record, ...rest] = await recordsFor(url);
       expect(rest).toEqual([]);
       expect(record).toMatchObject({ url, event: 'pageview', gpc: true });
-      for (const field of ['visitorId', 'confidence', 'fp', 'fpv', 'ip', 'headers', 'country']) {
+      for (const field of ['visitorId', 'confidence', 'fp', 'fpv', 'ip', 'headers', 'country', 'title', 'referrer', 'props']) {
         expect(record).not.toHaveProperty(field);
       }
+      const stored = JSON.stringify(await scanTable(stack()));
+      for (const text of ['Private title', 'referrer.example', 'pro"', 'de-DE']) expect(stored).not.toContain(text);
       const items = await scanTable(stack());
       expect(JSON.stringify(items)).not.toContain('gpcVisitor');
       expect(await hitsFor(stack(), [url])).toEqual({ [url]: 1 });
