@@ -1,9 +1,29 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { dirname } from 'node:path';
 import dynalite from 'dynalite';
 import { TABLE_SCHEMA } from '../../layers/core/src/store/table';
 import { isLoopback } from '../../layers/core/src/store/client';
+
+/**
+ * dynalite turns each Query and Scan into a stream over an abstract-level iterator and, when the
+ * stream is done, closes the iterator only through `iterator.return()`, a method abstract-level 3's
+ * iterators do not have. So every Query left a LevelDB iterator open, with its snapshot: the store
+ * could never release old versions, and resident memory grew by tens of KB per request (the local
+ * queue queries on every poll). Giving the iterators `return()` = `close()` closes each one when its
+ * stream ends. Applied once, to the abstract-level instance dynalite itself loads.
+ */
+export function closeFinishedIterators(): void {
+  const abstractLevel = require(require.resolve('abstract-level', { paths: [dirname(require.resolve('dynalite'))] })) as Record<string, { prototype: Record<string, unknown> }>;
+  for (const name of ['AbstractIterator', 'AbstractKeyIterator', 'AbstractValueIterator']) {
+    const prototype = abstractLevel[name]?.prototype;
+    if (prototype === undefined || typeof prototype.return === 'function') continue;
+    prototype.return = function closeOnReturn(this: { close(): Promise<void> }) {
+      return this.close();
+    };
+  }
+}
 
 export interface EmbeddedDynamo {
   readonly endpoint: string;
@@ -17,6 +37,7 @@ export interface EmbeddedDynamo {
  * or in memory when no path is given.
  */
 export async function startEmbeddedDynamo(options: { path?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
+  closeFinishedIterators();
   const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -150,4 +150,41 @@ describe('kill -9 under load, restart, drain', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('stops on SIGTERM within its deadline while keep-alive clients keep it busy, losing no acknowledged pageview', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'edgeprint-term-'));
+    const env = { EDGEPRINT_DATA_DIR: dataDir, PORT: '0', EDGEPRINT_API_KEY: API_KEY, EDGEPRINT_PROVIDERS: '{}' };
+    try {
+      const first = await startStackProcess(env);
+      const acknowledged = new Set<string>();
+      const stop = { stopped: false };
+      // fetch keeps its connections alive: the server must not wait for them to go quiet.
+      const loaded = load(first, acknowledged, stop);
+      const waitUntil = Date.now() + 60_000;
+      while (acknowledged.size < 30 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+      const signalledAt = Date.now();
+      first.child.kill('SIGTERM');
+      expect(await exited(first.child)).toBe(0);
+      const shutdownMs = Date.now() - signalledAt;
+      stop.stopped = true;
+      await loaded;
+      console.log(`SIGTERM under load: exited after ${shutdownMs} ms, ${acknowledged.size} pageviews acknowledged`);
+      expect(shutdownMs).toBeLessThan(12_000); // the 10 s deadline, plus process teardown
+
+      const second = await startStackProcess(env);
+      const deadline = Date.now() + 60_000;
+      let hits = 0;
+      while (Date.now() < deadline) {
+        hits = (await numbers(second)).hits;
+        if (hits >= acknowledged.size) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      // Every acknowledged pageview was stored and is counted; a request refused while stopping stored nothing.
+      expect(hits).toBe(acknowledged.size);
+      second.child.kill('SIGTERM');
+      expect(await exited(second.child)).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
