@@ -142,7 +142,7 @@ export class EdgeprintFunction extends NodejsFunction {
    * `send`: grants SendMessage and passes the queue URL in `environmentVariable`. `consume`: grants
    * what the event source mapping needs and attaches one, with partial batch responses.
    */
-  bindQueue(queue: sqs.IQueue, access: keyof typeof QUEUE_ACTIONS, options: { environmentVariable?: string; batchSize?: number } = {}): void {
+  bindQueue(queue: sqs.IQueue, access: keyof typeof QUEUE_ACTIONS, options: { environmentVariable?: string; batchSize?: number; maxBatchingWindow?: Duration } = {}): void {
     queue.grant(this, ...QUEUE_ACTIONS[access]);
     if (access === 'send') {
       this.addEnvironment(options.environmentVariable ?? 'EDGEPRINT_QUEUE_URL', queue.queueUrl);
@@ -151,6 +151,7 @@ export class EdgeprintFunction extends NodejsFunction {
     this.addEventSourceMapping('QueueSource', {
       eventSourceArn: queue.queueArn,
       batchSize: options.batchSize ?? 10,
+      ...(options.maxBatchingWindow === undefined ? {} : { maxBatchingWindow: options.maxBatchingWindow }),
       reportBatchItemFailures: true,
     });
   }

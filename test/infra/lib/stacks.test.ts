@@ -219,7 +219,8 @@ describe('buildEdgeprintApp()', () => {
         EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
         FunctionName: { Ref: logicalIdOf(forwarder()) },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        BatchSize: 10,
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 5,
       });
     });
   });
