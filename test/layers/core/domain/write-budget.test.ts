@@ -3,6 +3,7 @@ import { firstTouch } from '../../../../layers/core/src/domain/attribution';
 import { recordVisit, type RecordVisitInput } from '../../../../layers/core/src/domain/record-visit';
 import type { VisitRecord } from '../../../../layers/core/src/domain/records';
 import { newSessionId } from '../../../../layers/core/src/domain/session-id';
+import { incrementHitCounter } from '../../../../layers/core/src/store/hits/increment-hit-counter';
 import { createCapacityMeter, type CapacitySample } from '../../../helpers/capacity';
 import { pageRecord, useDynaliteTable } from '../store/table-fixture';
 
@@ -30,6 +31,13 @@ describe('recordVisit() write units', () => {
   const meter = createCapacityMeter();
   const db = useDynaliteTable({ meter });
 
+  /** recordVisit, then the write the queue consumer makes downstream for what it stored (the hit counter). */
+  async function withConsumer(input: RecordVisitInput) {
+    const outcome = await recordVisit(db().store, input);
+    if (outcome.recorded && outcome.stored.hit !== undefined) await incrementHitCounter(db().table, outcome.stored.hit);
+    return outcome;
+  }
+
   afterEach(() => {
     // Every write must have been metered, or a budget could pass on missing data.
     expect(meter.unmetered).toBe(0);
@@ -44,17 +52,17 @@ describe('recordVisit() write units', () => {
     expect(retried.operations).toEqual([expect.objectContaining({ operation: 'PutItem', conditionFailed: true })]);
   });
 
-  it('a new unique pageview of a new session costs at most 3', async () => {
-    const sample = await meter.measure(() => recordVisit(db().store, pageview(pageRecord({ at: new Date(T0) }), true)));
+  it('a new unique pageview of a new session costs at most 3, the consumer\'s hit counter included', async () => {
+    const sample = await meter.measure(() => withConsumer(pageview(pageRecord({ at: new Date(T0) }), true)));
     expect(sample.result).toMatchObject({ recorded: true, hitCounted: true });
     expectWriteUnitsAtMost(sample, 3);
   });
 
-  it('a new unique pageview of an existing session (new url) costs at most 3', async () => {
+  it('a new unique pageview of an existing session (new url) costs at most 3, the consumer\'s hit counter included', async () => {
     const first = pageRecord({ at: new Date(T0) });
     await recordVisit(db().store, pageview(first, true));
     const sample = await meter.measure(() =>
-      recordVisit(db().store, pageview(again(first, T0 + 1000, `https://site.example/articles/2026/${randomUUID().slice(0, 8)}-other-article`), false)),
+      withConsumer(pageview(again(first, T0 + 1000, `https://site.example/articles/2026/${randomUUID().slice(0, 8)}-other-article`), false)),
     );
     expect(sample.result).toMatchObject({ recorded: true, hitCounted: true });
     expectWriteUnitsAtMost(sample, 3);
