@@ -18,6 +18,8 @@ import { BROWSER_HEADERS } from './traffic';
  * docs/benchmarks.md ("Reliability"). Not part of `npm test`.
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
+/** SOAK_WRITES=N: a memory run instead: new-visitor pageviews only, no faults, until N are acknowledged. */
+const WRITES = process.env.SOAK_WRITES === undefined ? undefined : Number(process.env.SOAK_WRITES);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
 const API_KEY = 'soak-api-key-0123456789abcdef0123';
 const SITE = 'soak.example';
@@ -101,7 +103,52 @@ async function storedEvents(stack: StackProcess): Promise<number> {
   return count;
 }
 
+/** New-visitor writes only until `target` are acknowledged; resident memory at 2,000 and at the end. */
+async function memoryRun(target: number): Promise<void> {
+  const machine = machineInfo();
+  const dataDir = mkdtempSync(join(tmpdir(), 'edgeprint-memory-'));
+  const stack = await startStackProcess({ EDGEPRINT_DATA_DIR: dataDir, PORT: '0', EDGEPRINT_PROVIDERS: '{}' });
+  let acknowledged = 0;
+  let errors = 0;
+  const marks: { writes: number; rss: number }[] = [];
+  let next = 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (acknowledged < target) {
+        const response = await fetch(`${stack.url}/v1/collect`, { method: 'POST', headers: { ...BROWSER_HEADERS, 'content-type': 'text/plain' }, body: JSON.stringify({ url: `https://${SITE}/m/${acknowledged % 100}` }) });
+        await response.arrayBuffer();
+        if (response.status === 204) acknowledged += 1;
+        else errors += 1;
+        if (acknowledged >= next) {
+          marks.push({ writes: next, rss: rssMb(stack.child.pid!) });
+          console.log(`${next} writes: RSS ${marks[marks.length - 1]!.rss} MB`);
+          next += next < 2000 ? 1000 : 4000;
+        }
+      }
+    }),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  stack.child.kill('SIGTERM');
+  await exited(stack.child);
+  rmSync(dataDir, { recursive: true, force: true });
+  const at2000 = marks.find((mark) => mark.writes === 2000)?.rss ?? NaN;
+  const last = marks[marks.length - 1]!;
+  const summary = [
+    `Memory run: ${target} new-visitor pageviews from ${CONNECTIONS} loops (${(acknowledged / seconds).toFixed(0)} writes/s, ${errors} errors), no provider; resident memory of \`npm start\` by writes acknowledged:`,
+    '',
+    '| writes | RSS MB |',
+    '|---:|---:|',
+    ...marks.map((mark) => `| ${mark.writes} | ${mark.rss} |`),
+    '',
+    `Growth from 2,000 to ${last.writes} writes: **${last.rss - at2000} MB** (goal: within 100 MB).`,
+  ].join('\n');
+  console.log(summary);
+  writeSection(BENCHMARKS_FILE, 'memory', `## Memory under writes (SOAK_WRITES=${target} npm run soak, ${new Date().toISOString().slice(0, 10)})\n\n${machineTable(machine)}\n\n${summary}`);
+}
+
 async function main(): Promise<void> {
+  if (WRITES !== undefined) return memoryRun(WRITES);
   const machine = machineInfo();
   const hook = receiver();
   await new Promise<void>((resolve) => hook.server.listen(0, '127.0.0.1', () => resolve()));
