@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { localClientOptions } from '../../layers/core/src/store/client';
 
 /**
  * The local stand-in for SQS and its Lambda event source mapping. It speaks just enough of the SQS
@@ -78,7 +79,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const maxReceiveCount = options.maxReceiveCount ?? 5;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const concurrency = options.concurrency ?? 2;
-  const raw = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const raw = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...localClientOptions(options.dynamodbEndpoint) });
   const db = DynamoDBDocumentClient.from(raw);
   try {
     await raw.send(

@@ -17,7 +17,8 @@ import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequest
 import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
-import { createTableContext, isLoopback } from '../../layers/core/src/store/client';
+import { createTableContext, isLoopback, serveEndpointInProcess } from '../../layers/core/src/store/client';
+import { inProcessHandler } from './in-process-dynamodb';
 
 /** How long a shutdown waits for started requests before cutting their connections. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -125,6 +126,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const tableName =
     options.env?.EDGEPRINT_TABLE ??
     (externalEndpoint === undefined ? 'edgeprint-local' : `edgeprint-test-${randomBytes(4).toString('hex')}`);
+  // SDK clients created from here on (handlers, consumer, local queue) reach the embedded store without a socket.
+  const stopServingInProcess =
+    dynamo === undefined || process.env.EDGEPRINT_LOCAL_SOCKETS === 'true' ? () => undefined : serveEndpointInProcess(dynamodbEndpoint, inProcessHandler(dynamo.server));
   await ensureTable(dynamodbEndpoint, tableName, process.env.AWS_REGION);
   const idempotencyTable = `${tableName}-idempotency`;
   await ensureIdempotencyTable(dynamodbEndpoint, idempotencyTable, process.env.AWS_REGION);
@@ -212,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await shutdownServer(server, deadlineMs ?? SHUTDOWN_DEADLINE_MS);
       await queue.close();
       stopCheckpoints();
+      stopServingInProcess();
       await dynamo?.close();
       // The embedded endpoint dies with this stack: a restart in this process must not take it for an external one.
       if (dynamo !== undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;

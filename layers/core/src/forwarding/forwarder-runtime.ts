@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { powertoolsDeliveryLedger } from '../queue/powertools-delivery-ledger';
 import { readSecret } from '../secrets/read-secret';
-import { isLoopback } from '../store/client';
+import { isLoopback, localClientOptions } from '../store/client';
 import type { DeadLetterSink } from './dead-letter';
 import { createForwarder, type ForwarderDependencies } from './forwarder';
 import { httpPost } from './http-post';
@@ -97,7 +97,7 @@ export async function forwarderFromEnvironment(env: NodeJS.ProcessEnv = process.
   const deadLetter: DeadLetterSink = async (letter) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: e.EDGEPRINT_DLQ_URL, MessageBody: JSON.stringify(letter) }));
   };
-  const dynamodb = new DynamoDBClient({ region: e.AWS_REGION, endpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT, ...localCredentials(e.EDGEPRINT_DYNAMODB_ENDPOINT) });
+  const dynamodb = new DynamoDBClient({ region: e.AWS_REGION, endpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT, ...localClientOptions(e.EDGEPRINT_DYNAMODB_ENDPOINT) });
   const privacy = {
     forwardGpc: e.EDGEPRINT_FORWARD_GPC,
     honorDnt: e.EDGEPRINT_HONOR_DNT,

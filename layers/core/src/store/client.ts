@@ -7,16 +7,37 @@ export interface TableContext {
 }
 
 /**
+ * Local stack only: SDK request handlers that reach an endpoint without a socket (the embedded store
+ * runs in the same process: infra/local/in-process-dynamodb.ts). Empty in Lambda.
+ */
+const inProcessEndpoints = new Map<string, unknown>();
+
+/** Serves `endpoint` in process for the clients created from now on; returns the undo. */
+export function serveEndpointInProcess(endpoint: string, requestHandler: unknown): () => void {
+  inProcessEndpoints.set(endpoint, requestHandler);
+  return () => inProcessEndpoints.delete(endpoint);
+}
+
+/**
+ * What a client of a local endpoint needs: static dummy credentials (no AWS account) and, for the
+ * embedded store, the in-process request handler. Nothing for any other endpoint.
+ */
+export function localClientOptions(endpoint: string | undefined): { credentials?: { accessKeyId: string; secretAccessKey: string }; requestHandler?: never } {
+  if (endpoint === undefined || !isLoopback(endpoint)) return {};
+  const requestHandler = inProcessEndpoints.get(endpoint);
+  return { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...(requestHandler === undefined ? {} : { requestHandler: requestHandler as never }) };
+}
+
+/**
  * One document client per cold start. The endpoint is set only for dynalite or DynamoDB Local;
  * local endpoints get static dummy credentials so no AWS account is needed.
  */
 export function createTableContext(options: { tableName: string; region: string; endpoint?: string }): TableContext {
-  const local = options.endpoint !== undefined && isLoopback(options.endpoint);
   const client = new DynamoDBClient({
     region: options.region,
     endpoint: options.endpoint,
     maxAttempts: 4,
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...localClientOptions(options.endpoint),
   });
   return {
     client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
