@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Stage } from 'aws-cdk-lib';
 import { buildSync, type Metafile } from 'esbuild';
 import type { Construct } from 'constructs';
+import { EDGE_ESBUILD_TARGET } from './lambda-edge-limits';
 
 /**
  * A fresh directory for a construct's build output, inside the cloud assembly directory (cdk.out
@@ -63,5 +64,5 @@ export const EDGE_HANDLER_ENTRY = join(__dirname, '..', '..', 'functions', 'edge
  * @example bundleEdgeHandler('/tmp/edge.js', edgeConfigDefine(config))
  */
 export function bundleEdgeHandler(outfile: string, define?: Readonly<Record<string, string>>): Metafile {
-  return bundleFile({ entry: EDGE_HANDLER_ENTRY, outfile, target: 'node24', sourcemap: false, define });
+  return bundleFile({ entry: EDGE_HANDLER_ENTRY, outfile, target: EDGE_ESBUILD_TARGET, sourcemap: false, define });
 }

@@ -23,6 +23,11 @@ interface RouteAccess {
   readonly table?: keyof typeof TABLE_ACTIONS;
   readonly queue?: keyof typeof QUEUE_ACTIONS;
   readonly commandHooks?: () => ICommandHooks;
+  /**
+   * Reads the fingerprint secret (EDGEPRINT_SECRET_ARN): the routes that hash a request fingerprint
+   * (collect, redirect, activity) or sign the dashboard session (dashboard, dashboard-files).
+   */
+  readonly fingerprintSecret?: boolean;
   /** Reads the API key secret (EDGEPRINT_API_KEY_ARN): the admin and server-to-server routes. */
   readonly apiKey?: boolean;
   /** Reads the bearer-token secret (EDGEPRINT_JWT_SECRET_ARN) when one is configured. */
@@ -30,10 +35,10 @@ interface RouteAccess {
 }
 
 export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
-  collect: { table: 'readWrite', queue: 'send' },
-  redirect: { table: 'readWrite', queue: 'send' },
+  collect: { table: 'readWrite', queue: 'send', fingerprintSecret: true },
+  redirect: { table: 'readWrite', queue: 'send', fingerprintSecret: true },
   hits: { table: 'read' },
-  activity: { table: 'readWrite', queue: 'send', jwtSecret: true },
+  activity: { table: 'readWrite', queue: 'send', jwtSecret: true, fingerprintSecret: true },
   // Serves a file from its bundle; the runtime still needs the table name to start.
   snippet: { commandHooks: snippetCommandHooks },
   link: { table: 'readWrite', apiKey: true },
@@ -43,9 +48,9 @@ export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
   'erase-session': { table: 'readWrite', apiKey: true },
   stats: { table: 'read', apiKey: true },
   // The page and the sign-in: the API key to check, the runtime's secret to sign the session cookie.
-  dashboard: { apiKey: true },
-  // app.js and app.css from its bundle, and stats.json for a signed-in admin.
-  'dashboard-files': { table: 'read', apiKey: true, commandHooks: dashboardCommandHooks },
+  dashboard: { apiKey: true, fingerprintSecret: true },
+  // app.js and app.css from its bundle, and stats.json for a signed-in admin (the session cookie's MAC).
+  'dashboard-files': { table: 'read', apiKey: true, fingerprintSecret: true, commandHooks: dashboardCommandHooks },
 };
 
 /**
@@ -176,7 +181,7 @@ export class Edgeprint extends Construct {
         commandHooks: access.commandHooks?.(),
         ...logs,
       });
-      fn.bindSecret(this.secret);
+      if (access.fingerprintSecret === true) fn.bindSecret(this.secret);
       if (access.apiKey === true) fn.bindSecret(this.apiKeySecret, 'EDGEPRINT_API_KEY_ARN');
       if (access.jwtSecret === true && jwtSecret !== undefined) fn.bindSecret(jwtSecret, 'EDGEPRINT_JWT_SECRET_ARN');
       if (access.table !== undefined) fn.bindTable(this.table.table, access.table, { indexNames: this.table.indexNames });

@@ -9,7 +9,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { buildDirectory, bundleEdgeHandler } from '../bundling';
-import { FUNCTIONS_DIR, NODE_RUNTIME } from './edgeprint-function';
+import { lambdaEdgeProblems, zippedSize, type LambdaEdgeFunctionShape } from '../lambda-edge-limits';
+import { FUNCTIONS_DIR } from './edgeprint-function';
+
+/** Lambda@Edge lists Node.js runtimes only up to 22 (infra/lib/lambda-edge-limits.ts); the regional functions run newer. */
+export const EDGE_NODE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 /** Lambda@Edge functions live in us-east-1, whatever the distribution's stack region. */
 const EDGE_REGION = 'us-east-1';
@@ -45,6 +49,25 @@ export const EDGE_UNCONFIGURED_WARNING =
   'edgeprint: no edge secret given, so the Lambda@Edge function is built without a configuration: it passes every request through ' +
   '(removing viewer-sent x-edgeprint-* headers) and stamps nothing; the real-time logs still record hits. Deploy the regional stack, ' +
   'save its fingerprint secret to .edgeprint/edge-secret (or set EDGEPRINT_EDGE_SECRET), then synth and deploy the edge stack again (docs/deploy.md).';
+
+/** The properties Lambda@Edge restricts, resolved, in their CloudFormation names. */
+function edgeFunctionShape(fn: lambda.CfnFunction): LambdaEdgeFunctionShape {
+  const resolve = (value: unknown): unknown => Stack.of(fn).resolve(value);
+  const tracing = resolve(fn.tracingConfig) as { mode?: string } | undefined;
+  return {
+    Runtime: resolve(fn.runtime),
+    Architectures: resolve(fn.architectures),
+    MemorySize: resolve(fn.memorySize),
+    Timeout: resolve(fn.timeout),
+    Environment: resolve(fn.environment),
+    Layers: resolve(fn.layers),
+    TracingConfig: tracing === undefined ? undefined : { Mode: tracing.mode },
+    VpcConfig: resolve(fn.vpcConfig),
+    DeadLetterConfig: resolve(fn.deadLetterConfig),
+    FileSystemConfigs: resolve(fn.fileSystemConfigs),
+    PackageType: resolve(fn.packageType),
+  };
+}
 
 /**
  * The CloudFront Function that removes the API prefix (`/_ep/v1/collect` → `/v1/collect`) on the
@@ -111,7 +134,7 @@ export class EdgeprintDistribution extends Construct {
     this.viewerRequest = new cloudfront.experimental.EdgeFunction(this, 'ViewerRequest', {
       ...(edgeHome === stack ? {} : { stackId: edgeStackId }),
       description: 'edgeprint viewer-request fingerprinter (Lambda@Edge)',
-      runtime: NODE_RUNTIME,
+      runtime: EDGE_NODE_RUNTIME,
       // Lambda@Edge runs x86_64 functions; arm64 is not documented as supported there.
       architecture: lambda.Architecture.X86_64,
       handler: 'index.handler',
@@ -119,6 +142,16 @@ export class EdgeprintDistribution extends Construct {
       memorySize: 128,
       timeout: Duration.seconds(5),
       role,
+    });
+    // CloudFront would refuse the association only at deploy time: fail synth instead.
+    const edgeLambda = this.viewerRequest.lambda.node.defaultChild as lambda.CfnFunction;
+    this.node.addValidation({
+      validate: () =>
+        lambdaEdgeProblems(edgeFunctionShape(edgeLambda), 'viewer', zippedSize(bundleDirectory)).map((problem) => `Lambda@Edge viewer-request function: ${problem}`),
+    });
+    Validations.of(this.viewerRequest.lambda).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Lambda@Edge supports Node.js only up to 22 (CloudFront refuses newer runtimes at deploy time); checked at synth by lambdaEdgeProblems().',
     });
     const functionName = this.viewerRequest.lambda.functionName;
     // Replicas log in the region that served the viewer, to /aws/lambda/us-east-1.<name>. This log

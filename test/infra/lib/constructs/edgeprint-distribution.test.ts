@@ -51,7 +51,7 @@ describe('EdgeprintDistribution', () => {
 
   it('puts the edge function, its role and log group in the same stack when it is in us-east-1', () => {
     expect(distribution.viewerRequest.lambda.stack).toBe(stack);
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs24.x' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs22.x' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.objectLike({ 'Fn::Join': ['', ['/aws/lambda/us-east-1.', { Ref: logicalIdOf(distribution.viewerRequest.lambda) }]] }) });
   });
 
