@@ -10,6 +10,7 @@ import { requestSignals } from '../domain/request-signals';
 import { visitorVerdict } from '../domain/visitor-policy';
 import { ConfigError } from '../errors';
 import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
+import { operatorMetrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
 import { botSignal } from './bot-signal';
 import { parseEdgeRules, type EdgeRules } from './edge-config';
@@ -117,6 +118,7 @@ export async function ingestLogLine(line: string, deps: IngestDependencies): Pro
     runtime.drops.count(outcome.reason, ROUTE);
     return skipped(outcome.reason);
   }
+  operatorMetrics().recorded(ROUTE);
   if (outcome.hitCountFailed !== undefined) {
     runtime.logger.error('hit counter update failed after the record was stored', { eventId: record.eventId, error: outcome.hitCountFailed as Error });
   }

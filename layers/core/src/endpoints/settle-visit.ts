@@ -2,6 +2,7 @@ import type { RecordVisitOutcome } from '../domain/record-visit';
 import type { VisitRecord } from '../domain/records';
 import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { HttpRequest } from '../http/request';
+import { operatorMetrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
 
 /**
@@ -20,6 +21,7 @@ export async function settleVisit(
     runtime.drops.count(outcome.reason, route);
     return;
   }
+  operatorMetrics().recorded(route);
   if (outcome.hitCountFailed !== undefined) {
     runtime.logger.error('hit counter update failed after the record was stored', { requestId: request.requestId, error: outcome.hitCountFailed as Error });
   }

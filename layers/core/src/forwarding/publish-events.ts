@@ -1,5 +1,6 @@
 import type { ForwardEvent } from './event';
 import type { EventQueue, Outbox } from './event-queue';
+import { operatorMetrics } from '../observability/metrics';
 
 export interface PublishDependencies {
   readonly queue: EventQueue;
@@ -36,6 +37,7 @@ export async function publishEvents(deps: PublishDependencies, events: readonly 
     }
   }
   if (pending.length === 0) return { queued: events.length, outboxed: 0, lost: 0 };
+  operatorMetrics().enqueueFallbacks(pending.length);
   deps.log('warn', 'enqueue failed after retries; events go to the outbox', {
     metric: 'EnqueueFallbackToOutbox',
     count: pending.length,
