@@ -11,6 +11,7 @@ import { CoreLayer } from './constructs/core-layer';
 import { EdgeprintDistribution } from './constructs/edgeprint-distribution';
 import { EdgeprintFunction, type QUEUE_ACTIONS, type TABLE_ACTIONS } from './constructs/edgeprint-function';
 import { EdgeprintHttpApi } from './constructs/edgeprint-http-api';
+import { EdgeprintMonitoring, monitorEdgeFunction } from './constructs/edgeprint-monitoring';
 import { EdgeprintTable } from './constructs/edgeprint-table';
 import { QueueToForwarder } from './constructs/queue-to-forwarder';
 import { RealtimeLogToIngest } from './constructs/realtime-log-to-ingest';
@@ -127,6 +128,8 @@ export class Edgeprint extends Construct {
   readonly distribution?: EdgeprintDistribution;
   /** With `siteOrigin`: the real-time log stream and the ingest Lambda recording the edge's navigations. */
   readonly edgeRecording?: RealtimeLogToIngest;
+  /** Alarms (to an SNS topic, mailed to `alarmEmail`) and the CloudWatch dashboard (docs/operations.md). */
+  readonly monitoring: EdgeprintMonitoring;
 
   constructor(scope: Construct, id: string, props: EdgeprintProps = {}) {
     const { createDistribution = true, edgeSecret, ...input } = props;
@@ -235,6 +238,28 @@ export class Edgeprint extends Construct {
         distributionProps(settings, this.api.domainName, { edgeSecret, realtimeLogConfig: this.edgeRecording?.realtimeLogConfig }),
       );
     }
+    this.monitoring = this.monitor(settings, id);
+  }
+
+  /** Registers every queue, function, table and API with the alarms and the dashboard. */
+  private monitor(settings: EdgeprintSettings, id: string): EdgeprintMonitoring {
+    const monitoring = new EdgeprintMonitoring(this, 'Monitoring', { alarmEmail: settings.alarmEmail, dashboardName: `${Stack.of(this).stackName}-${id}` });
+    monitoring.watchDeadLetterQueue(this.events.deadLetterQueue, 'event DLQ');
+    monitoring.watchQueueAge(this.events.queue, 'event queue');
+    for (const [name, fn] of Object.entries(this.functions)) monitoring.watchFunction(fn, name);
+    monitoring.watchFunction(this.events.forwarder, 'forwarder');
+    monitoring.watchFunction(this.outboxSweep, 'outbox-sweep');
+    monitoring.watchHttpApi(this.api.api);
+    monitoring.watchTable(this.table.table, 'table');
+    monitoring.watchTable(this.events.deliveryLedger, 'delivery ledger');
+    if (this.edgeRecording !== undefined) {
+      monitoring.watchDeadLetterQueue(this.edgeRecording.failureQueue, 'edge ingest failure queue');
+      monitoring.watchFunction(this.edgeRecording.ingest, 'edge-ingest');
+      monitoring.watchStreamConsumer(this.edgeRecording.ingest, 'edge ingest');
+    }
+    if (this.distribution !== undefined) monitorEdgeFunction(this.distribution, { alarmEmail: settings.alarmEmail, monitoring });
+    monitoring.addBusinessMetrics();
+    return monitoring;
   }
 
   /** The API's base URL (`https://<id>.execute-api.<region>.amazonaws.com`). */

@@ -4,6 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { EdgeprintSettings } from './config';
 import { EdgeprintDistribution } from './constructs/edgeprint-distribution';
+import { monitorEdgeFunction } from './constructs/edgeprint-monitoring';
 import { Edgeprint, distributionProps } from './edgeprint';
 
 export interface EdgeprintRegionalStackProps extends StackProps {
@@ -35,6 +36,8 @@ export class EdgeprintRegionalStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.edgeprint.table.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.edgeprint.events.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.edgeprint.events.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.edgeprint.monitoring.topic.topicArn, description: 'Every edgeprint alarm notifies this topic (docs/operations.md)' });
+    new CfnOutput(this, 'DashboardName', { value: this.edgeprint.monitoring.dashboard.dashboardName });
     // The ARN only: the value is fetched by the operator for the edge build (docs/deploy.md).
     new CfnOutput(this, 'FingerprintSecretArn', { value: this.edgeprint.secret.secretArn });
     if (this.edgeprint.edgeRecording !== undefined) {
@@ -106,6 +109,7 @@ export class EdgeprintEdgeStack extends Stack {
       'Distribution',
       distributionProps(props.settings, apiDomainName, { edgeSecret: props.edgeSecret, realtimeLogConfig }),
     );
+    monitorEdgeFunction(this.distribution, { alarmEmail: props.settings.alarmEmail });
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.domainName });
     new CfnOutput(this, 'FirstPartyApiUrl', {
       value: `https://${props.settings.domainNames[0] ?? this.distribution.domainName}${props.settings.apiPathPrefix}`,

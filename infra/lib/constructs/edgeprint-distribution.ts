@@ -96,6 +96,8 @@ export class EdgeprintDistribution extends Construct {
   readonly viewerRequest: cloudfront.experimental.EdgeFunction;
   readonly stripPrefix: cloudfront.Function;
   readonly accessLogBucket?: s3.Bucket;
+  /** The us-east-1 log group of the Lambda@Edge function (replicas elsewhere log in their own region). */
+  readonly viewerRequestLogGroup: logs.LogGroup;
   /** The edge handler's bundle (`index.js`), for size reports. */
   readonly edgeBundlePath: string;
 
@@ -156,7 +158,7 @@ export class EdgeprintDistribution extends Construct {
     const functionName = this.viewerRequest.lambda.functionName;
     // Replicas log in the region that served the viewer, to /aws/lambda/us-east-1.<name>. This log
     // group (us-east-1's) gets the retention; Lambda creates the other regions' groups on first use.
-    new logs.LogGroup(edgeHome, `${id}ViewerRequestLogs`, {
+    this.viewerRequestLogGroup = new logs.LogGroup(edgeHome, `${id}ViewerRequestLogs`, {
       logGroupName: `/aws/lambda/${EDGE_REGION}.${functionName}`,
       retention: logRetention,
       removalPolicy,

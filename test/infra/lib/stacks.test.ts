@@ -9,6 +9,8 @@ import { BUNDLE_BUDGETS, bundleReport, type BundleInfo } from '../../../infra/li
 import { resolveSettings } from '../../../infra/lib/config';
 import { CORE_MODULE } from '../../../infra/lib/constructs/core-layer';
 import { EDGE_UNCONFIGURED_WARNING } from '../../../infra/lib/constructs/edgeprint-distribution';
+import { ALARM_THRESHOLDS, EDGE_CONFIGURATION_ERROR_PATTERN } from '../../../infra/lib/constructs/edgeprint-monitoring';
+import { METRIC_NAMES, METRIC_NAMESPACE } from '../../../layers/core/src/observability/metrics';
 import { QUEUE_ACTIONS, TABLE_ACTIONS } from '../../../infra/lib/constructs/edgeprint-function';
 import { EDGE_SECRET_ENV, edgeRules, readEdgeSecret } from '../../../infra/lib/edge-build';
 import { buildEdgeprintApp, handoffParameterNames, type EdgeprintApp } from '../../../infra/lib/stacks';
@@ -43,6 +45,7 @@ const settings = resolveSettings({
     providerSecretsArn: PROVIDER_SECRETS,
   },
   edge: { siteId: 'shop', excludePrefixes: ['/admin'] },
+  alarmEmail: 'ops@shop.example',
 });
 
 beforeAll(() => {
@@ -527,6 +530,93 @@ describe('buildEdgeprintApp()', () => {
       expect(readFileSync(join(assembly.directory, 'manifest.json'), 'utf8')).not.toContain(EDGE_SECRET);
       expect(readFileSync(stacks.edge!.distribution.edgeBundlePath, 'utf8')).toContain(EDGE_SECRET);
       Annotations.fromStack(stacks.edge!).hasNoWarning('*', EDGE_UNCONFIGURED_WARNING);
+    });
+  });
+
+  describe('operations', () => {
+    const topicRef = () => ({ Ref: logicalIdOf(stacks.regional.edgeprint.monitoring.topic) });
+    /** An alarm's properties with its single metric's name, namespace, dimensions and statistic on top (CDK nests them under Metrics when labelled). */
+    const alarms = (template: Template) =>
+      resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
+        const properties = alarm.Properties as Record<string, any>;
+        const metrics = properties.Metrics as Array<Record<string, any>> | undefined;
+        const stat = metrics?.length === 1 ? metrics[0]!.MetricStat : undefined;
+        return stat === undefined
+          ? properties
+          : { ...properties, MetricName: stat.Metric.MetricName, Namespace: stat.Metric.Namespace, Dimensions: stat.Metric.Dimensions, Statistic: stat.Stat };
+      });
+    /** The alarms on one metric of one resource (by its dimension value). */
+    const alarmsOn = (template: Template, metricName: string, dimension: unknown) =>
+      alarms(template).filter(
+        (alarm) => alarm.MetricName === metricName && (alarm.Dimensions as Array<{ Value: unknown }> | undefined)?.some((entry) => JSON.stringify(entry.Value) === JSON.stringify(dimension)),
+      );
+
+    it('mails every alarm state change to the configured address through one topic', () => {
+      regional.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@shop.example', TopicArn: topicRef() });
+      expect(alarms(regional).length).toBeGreaterThan(0);
+      for (const alarm of alarms(regional)) {
+        expect({ alarm: alarm.AlarmDescription, actions: alarm.AlarmActions, ok: alarm.OKActions }).toEqual({ alarm: alarm.AlarmDescription, actions: [topicRef()], ok: [topicRef()] });
+        expect(alarm.TreatMissingData).toBe('notBreaching');
+      }
+    });
+
+    it('alarms on any message in each dead-letter queue, and on the age of the event queue\'s oldest message', () => {
+      for (const queue of [stacks.regional.edgeprint.events.deadLetterQueue, stacks.regional.edgeprint.edgeRecording!.failureQueue]) {
+        const found = alarmsOn(regional, 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'] });
+        expect(found).toEqual([expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' })]);
+      }
+      const age = alarmsOn(regional, 'ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.queue), 'QueueName'] });
+      expect(age).toEqual([expect.objectContaining({ Threshold: ALARM_THRESHOLDS.oldestMessageAge.toSeconds() })]);
+    });
+
+    it('alarms on errors and throttles of every regional function', () => {
+      const all = [...Object.values(stacks.regional.edgeprint.functions), forwarder(), stacks.regional.edgeprint.outboxSweep, stacks.regional.edgeprint.edgeRecording!.ingest];
+      for (const handler of all) {
+        const ref = { Ref: logicalIdOf(handler) };
+        expect({ name: handler.entryName, errors: alarmsOn(regional, 'Errors', ref).length, throttles: alarmsOn(regional, 'Throttles', ref).length }).toEqual({
+          name: handler.entryName,
+          errors: 1,
+          throttles: 1,
+        });
+      }
+    });
+
+    it('alarms on the HTTP API 5xx rate, DynamoDB throttles of both tables and the edge ingest iterator age', () => {
+      const rate = alarms(regional).find((alarm) => JSON.stringify(alarm.Metrics ?? []).includes('5xx'));
+      expect(rate).toEqual(expect.objectContaining({ Threshold: ALARM_THRESHOLDS.httpApi5xxPercent }));
+      expect(JSON.stringify(rate?.Metrics)).toContain('100 * errors / requests');
+      for (const table of [stacks.regional.edgeprint.table.table, stacks.regional.edgeprint.events.deliveryLedger]) {
+        const throttles = alarms(regional).filter((alarm) => {
+          const metrics = JSON.stringify(alarm.Metrics ?? []);
+          return metrics.includes('ThrottledRequests') && metrics.includes(JSON.stringify({ Ref: logicalIdOf(table) }));
+        });
+        expect(throttles).toHaveLength(1);
+      }
+      const iterator = alarmsOn(regional, 'IteratorAge', { Ref: logicalIdOf(stacks.regional.edgeprint.edgeRecording!.ingest) });
+      expect(iterator).toEqual([expect.objectContaining({ Threshold: ALARM_THRESHOLDS.iteratorAge.toMilliseconds(), Statistic: 'Maximum' })]);
+    });
+
+    it('alarms on the Lambda@Edge configuration error line in the function\'s home region, through a topic of that region', () => {
+      edgeLambda.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: logicalIdOf(stacks.edge!.distribution.viewerRequestLogGroup) },
+        FilterPattern: `"${EDGE_CONFIGURATION_ERROR_PATTERN}"`,
+        MetricTransformations: [Match.objectLike({ MetricNamespace: METRIC_NAMESPACE, MetricName: 'EdgeConfigurationErrors' })],
+      });
+      const [alarm] = alarms(edgeLambda).filter((candidate) => candidate.MetricName === 'EdgeConfigurationErrors');
+      expect(alarm).toEqual(expect.objectContaining({ Namespace: METRIC_NAMESPACE, Threshold: 1 }));
+      const topics = resourcesOf(edgeLambda, 'AWS::SNS::Topic').map(([id]) => id);
+      expect(topics).toHaveLength(1);
+      expect(alarm?.AlarmActions).toEqual([{ Ref: topics[0] }]);
+      edgeLambda.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@shop.example' });
+    });
+
+    it('has one dashboard with the alarms\' metrics and edgeprint\'s own metrics', () => {
+      const dashboards = resourcesOf(regional, 'AWS::CloudWatch::Dashboard');
+      expect(dashboards).toHaveLength(1);
+      const body = JSON.stringify(dashboards[0]![1].Properties.DashboardBody);
+      for (const name of [...Object.values(METRIC_NAMES), 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'Throttles', 'Errors', 'ThrottledRequests']) {
+        expect({ name, shown: body.includes(name) }).toEqual({ name, shown: true });
+      }
     });
   });
 
