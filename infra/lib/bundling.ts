@@ -4,6 +4,7 @@ import { Stage } from 'aws-cdk-lib';
 import { buildSync, type Metafile } from 'esbuild';
 import type { Construct } from 'constructs';
 import { EDGE_ESBUILD_TARGET } from './lambda-edge-limits';
+import { packageRoot } from './package-root';
 
 /**
  * A fresh directory for a construct's build output, inside the cloud assembly directory (cdk.out
@@ -56,7 +57,7 @@ export function bundleFile(options: BundleOptions): Metafile {
 }
 
 /** The Lambda@Edge handler's entry (bundled alone: Lambda@Edge has no layers). */
-export const EDGE_HANDLER_ENTRY = join(__dirname, '..', '..', 'functions', 'edge', 'handler.ts');
+export const EDGE_HANDLER_ENTRY = join(packageRoot(__dirname), 'functions', 'edge', 'handler.ts');
 
 /**
  * The Lambda@Edge bundle exactly as deployed: no layer, no source map, its configuration baked in by
