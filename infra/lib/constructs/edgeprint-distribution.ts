@@ -181,7 +181,8 @@ export class EdgeprintDistribution extends Construct {
     });
     logPolicy.attachToRole(role);
     Validations.of(logPolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/${EDGE_REGION}.<${Stack.of(edgeHome).getLogicalId(this.viewerRequest.lambda.node.defaultChild as lambda.CfnFunction)}>:*]`,
+      // cdk-nag names the account as the template has it: a token without an explicit account, the number with one (as `cdk deploy` sets it).
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:${Token.isUnresolved(Stack.of(edgeHome).account) ? '<AWS::AccountId>' : Stack.of(edgeHome).account}:log-group:/aws/lambda/${EDGE_REGION}.<${Stack.of(edgeHome).getLogicalId(this.viewerRequest.lambda.node.defaultChild as lambda.CfnFunction)}>:*]`,
       reason: 'Lambda@Edge replicas write logs in whichever region served the viewer, so the region must be a wildcard; the log group name is this function only.',
     });
 

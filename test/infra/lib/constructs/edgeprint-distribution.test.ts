@@ -124,3 +124,14 @@ describe('EdgeprintDistribution', () => {
     expect(() => new EdgeprintDistribution(agnostic, 'Edge', { apiDomainName: 'a.example', siteOrigin: 'origin.shop.example' })).toThrow(/needs an explicit region/);
   });
 });
+
+describe('EdgeprintDistribution with an explicit account (as `cdk deploy` synthesizes)', () => {
+  it('is cdk-nag clean: the log policy acknowledgement names the account the template has', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Site', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const distribution = new EdgeprintDistribution(stack, 'Edge', { apiDomainName: 'abc123.execute-api.eu-west-1.amazonaws.com', siteOrigin: 'origin.shop.example' });
+    app.synth();
+    expect(Stack.of(distribution.viewerRequestLogGroup).account).toBe('123456789012');
+    expect(unacknowledgedNagFindings(app)).toEqual([]);
+  });
+});
