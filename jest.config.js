@@ -14,6 +14,9 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/|jose/)'],
   moduleNameMapper: {
     '^@edgeprint/core$': '<rootDir>/layers/core/src/index.ts',
+    // In the repo the package's own entries are its sources; the packed package ships them compiled (test/infra/package.test.ts).
+    '^edgeprint/infra$': '<rootDir>/infra/index.ts',
+    '^edgeprint/v1$': '<rootDir>/layers/core/src/v1.ts',
   },
   testTimeout: 60000,
   // Integration suites each start their own embedded DynamoDB; two workers fit the 2-core machines.

@@ -2,9 +2,12 @@ import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { packageRoot } from '../infra/lib/package-root';
 
-export const SNIPPET_ENTRY = join(__dirname, 'src', 'snippet.ts');
-export const SNIPPET_OUT = join(__dirname, 'dist', 'snippet.js');
+// From the package root, so the compiled build (dist/client-snippet/build.js of the installed package) finds the sources too.
+const HERE = join(packageRoot(__dirname), 'client-snippet');
+export const SNIPPET_ENTRY = join(HERE, 'src', 'snippet.ts');
+export const SNIPPET_OUT = join(HERE, 'dist', 'snippet.js');
 
 const COMMON: BuildOptions = {
   bundle: true,
@@ -58,7 +61,7 @@ export async function snippetSizes(): Promise<SnippetSizes> {
   const fingerprintjs = await build({
     ...COMMON,
     // Only `load`, the one export the snippet imports: the whole package would make the tracker look ~500 B smaller.
-    stdin: { contents: "export { load } from '@fingerprintjs/fingerprintjs';", resolveDir: __dirname, loader: 'ts' },
+    stdin: { contents: "export { load } from '@fingerprintjs/fingerprintjs';", resolveDir: HERE, loader: 'ts' },
     globalName: 'FingerprintJS',
   });
   const snippet = sizes(await snippetCode());

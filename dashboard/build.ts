@@ -2,11 +2,14 @@ import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { packageRoot } from '../infra/lib/package-root';
 
-export const DASHBOARD_SCRIPT_ENTRY = join(__dirname, 'src', 'app.ts');
-export const DASHBOARD_STYLE_ENTRY = join(__dirname, 'src', 'app.css');
+// From the package root, so the compiled build (dist/dashboard/build.js of the installed package) finds the sources too.
+const HERE = join(packageRoot(__dirname), 'dashboard');
+export const DASHBOARD_SCRIPT_ENTRY = join(HERE, 'src', 'app.ts');
+export const DASHBOARD_STYLE_ENTRY = join(HERE, 'src', 'app.css');
 /** Where `npm start` builds the dashboard; the dashboard-files function reads the same two files next to its handler in AWS. */
-export const DASHBOARD_DIST = join(__dirname, 'dist');
+export const DASHBOARD_DIST = join(HERE, 'dist');
 export const DASHBOARD_FILES = ['app.js', 'app.css'] as const;
 
 const COMMON: BuildOptions = {

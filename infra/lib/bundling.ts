@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Stage } from 'aws-cdk-lib';
 import { buildSync, type Metafile } from 'esbuild';
 import type { Construct } from 'constructs';
+import { EDGE_ESBUILD_TARGET } from './lambda-edge-limits';
+import { packageRoot } from './package-root';
 
 /**
  * A fresh directory for a construct's build output, inside the cloud assembly directory (cdk.out
@@ -55,7 +57,7 @@ export function bundleFile(options: BundleOptions): Metafile {
 }
 
 /** The Lambda@Edge handler's entry (bundled alone: Lambda@Edge has no layers). */
-export const EDGE_HANDLER_ENTRY = join(__dirname, '..', '..', 'functions', 'edge', 'handler.ts');
+export const EDGE_HANDLER_ENTRY = join(packageRoot(__dirname), 'functions', 'edge', 'handler.ts');
 
 /**
  * The Lambda@Edge bundle exactly as deployed: no layer, no source map, its configuration baked in by
@@ -63,5 +65,5 @@ export const EDGE_HANDLER_ENTRY = join(__dirname, '..', '..', 'functions', 'edge
  * @example bundleEdgeHandler('/tmp/edge.js', edgeConfigDefine(config))
  */
 export function bundleEdgeHandler(outfile: string, define?: Readonly<Record<string, string>>): Metafile {
-  return bundleFile({ entry: EDGE_HANDLER_ENTRY, outfile, target: 'node24', sourcemap: false, define });
+  return bundleFile({ entry: EDGE_HANDLER_ENTRY, outfile, target: EDGE_ESBUILD_TARGET, sourcemap: false, define });
 }

@@ -80,6 +80,8 @@ export interface EdgeprintSettings {
   readonly jwt?: JwtSettings;
   /** The Lambda@Edge fingerprinter's rules and its recording stream (docs/edge.md); only with `siteOrigin`. */
   readonly edge?: EdgeSettings;
+  /** Mailed by the alarm topic (docs/operations.md); the address must confirm AWS's subscription e-mail. */
+  readonly alarmEmail?: string;
 }
 
 /** What the edge function fingerprints (the ingest Lambda applies the same rules) and the stream's size. */
@@ -159,6 +161,7 @@ const KNOWN_KEYS = new Set<string>([
   'fingerprintJa4',
   'jwt',
   'edge',
+  'alarmEmail',
 ]);
 const RETENTION_TYPES = ['sessions', 'fingerprints', 'markers', 'devices', 'events', 'activity'];
 const JWT_KEYS = ['jwksUrl', 'issuer', 'audience', 'secretArn'];
@@ -227,6 +230,7 @@ const FIELD_RULES: Record<keyof EdgeprintSettings, Check> = {
   fingerprintJa4: boolean,
   jwt: (value) => jwtRule(value),
   edge: (value) => edgeRule(value),
+  alarmEmail: matching(/^[^\s@]{1,64}@[^\s@]{1,255}\.[a-z]{2,63}$/i, 'an e-mail address such as ops@shop.example'),
   forwarding: (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
     const forwarding = value as Record<string, unknown>;

@@ -9,6 +9,7 @@ import { CoreLayer } from './constructs/core-layer';
 import { EdgeprintDistribution } from './constructs/edgeprint-distribution';
 import { EdgeprintFunction, type QUEUE_ACTIONS, type TABLE_ACTIONS } from './constructs/edgeprint-function';
 import { EdgeprintHttpApi } from './constructs/edgeprint-http-api';
+import { EdgeprintMonitoring, monitorEdgeFunction } from './constructs/edgeprint-monitoring';
 import { EdgeprintTable } from './constructs/edgeprint-table';
 import { QueueToForwarder } from './constructs/queue-to-forwarder';
 import { RealtimeLogToIngest } from './constructs/realtime-log-to-ingest';
@@ -22,6 +23,11 @@ interface RouteAccess {
   readonly table?: keyof typeof TABLE_ACTIONS;
   readonly queue?: keyof typeof QUEUE_ACTIONS;
   readonly commandHooks?: () => ICommandHooks;
+  /**
+   * Reads the fingerprint secret (EDGEPRINT_SECRET_ARN): the routes that hash a request fingerprint
+   * (collect, redirect, activity) or sign the dashboard session (dashboard, dashboard-files).
+   */
+  readonly fingerprintSecret?: boolean;
   /** Reads the API key secret (EDGEPRINT_API_KEY_ARN): the admin and server-to-server routes. */
   readonly apiKey?: boolean;
   /** Reads the bearer-token secret (EDGEPRINT_JWT_SECRET_ARN) when one is configured. */
@@ -29,10 +35,10 @@ interface RouteAccess {
 }
 
 export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
-  collect: { table: 'readWrite' },
-  redirect: { table: 'readWrite' },
+  collect: { table: 'readWrite', fingerprintSecret: true },
+  redirect: { table: 'readWrite', fingerprintSecret: true },
   hits: { table: 'read' },
-  activity: { table: 'readWrite', jwtSecret: true },
+  activity: { table: 'readWrite', jwtSecret: true, fingerprintSecret: true },
   // Serves a file from its bundle; the runtime still needs the table name to start.
   snippet: { commandHooks: snippetCommandHooks },
   link: { table: 'readWrite', apiKey: true },
@@ -42,9 +48,9 @@ export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
   'erase-session': { table: 'readWrite', apiKey: true },
   stats: { table: 'read', apiKey: true },
   // The page and the sign-in: the API key to check, the runtime's secret to sign the session cookie.
-  dashboard: { apiKey: true },
-  // app.js and app.css from its bundle, and stats.json for a signed-in admin.
-  'dashboard-files': { table: 'read', apiKey: true, commandHooks: dashboardCommandHooks },
+  dashboard: { apiKey: true, fingerprintSecret: true },
+  // app.js and app.css from its bundle, and stats.json for a signed-in admin (the session cookie's MAC).
+  'dashboard-files': { table: 'read', apiKey: true, fingerprintSecret: true, commandHooks: dashboardCommandHooks },
 };
 
 /**
@@ -121,6 +127,8 @@ export class Edgeprint extends Construct {
   readonly distribution?: EdgeprintDistribution;
   /** With `siteOrigin`: the real-time log stream and the ingest Lambda recording the edge's navigations. */
   readonly edgeRecording?: RealtimeLogToIngest;
+  /** Alarms (to an SNS topic, mailed to `alarmEmail`) and the CloudWatch dashboard (docs/operations.md). */
+  readonly monitoring: EdgeprintMonitoring;
 
   constructor(scope: Construct, id: string, props: EdgeprintProps = {}) {
     const { createDistribution = true, edgeSecret, ...input } = props;
@@ -175,7 +183,7 @@ export class Edgeprint extends Construct {
         commandHooks: access.commandHooks?.(),
         ...logs,
       });
-      fn.bindSecret(this.secret);
+      if (access.fingerprintSecret === true) fn.bindSecret(this.secret);
       if (access.apiKey === true) fn.bindSecret(this.apiKeySecret, 'EDGEPRINT_API_KEY_ARN');
       if (access.jwtSecret === true && jwtSecret !== undefined) fn.bindSecret(jwtSecret, 'EDGEPRINT_JWT_SECRET_ARN');
       if (access.table !== undefined) fn.bindTable(this.table.table, access.table, { indexNames: this.table.indexNames });
@@ -213,6 +221,29 @@ export class Edgeprint extends Construct {
         distributionProps(settings, this.api.domainName, { edgeSecret, realtimeLogConfig: this.edgeRecording?.realtimeLogConfig }),
       );
     }
+    this.monitoring = this.monitor(settings, id);
+  }
+
+  /** Registers every queue, function, table and API with the alarms and the dashboard. */
+  private monitor(settings: EdgeprintSettings, id: string): EdgeprintMonitoring {
+    const monitoring = new EdgeprintMonitoring(this, 'Monitoring', { alarmEmail: settings.alarmEmail, dashboardName: `${Stack.of(this).stackName}-${id}` });
+    monitoring.watchDeadLetterQueue(this.events.deadLetterQueue, 'event DLQ');
+    monitoring.watchQueueAge(this.events.queue, 'event queue');
+    for (const [name, fn] of Object.entries(this.functions)) monitoring.watchFunction(fn, name);
+    monitoring.watchFunction(this.events.forwarder, 'forwarder');
+    // Stream batches the pipe could not put on the queue after a day of retries.
+    monitoring.watchDeadLetterQueue(this.streamToQueue.deadLetterQueue, 'stream-to-queue pipe DLQ');
+    monitoring.watchHttpApi(this.api.api);
+    monitoring.watchTable(this.table.table, 'table');
+    monitoring.watchTable(this.events.deliveryLedger, 'delivery ledger');
+    if (this.edgeRecording !== undefined) {
+      monitoring.watchDeadLetterQueue(this.edgeRecording.failureQueue, 'edge ingest failure queue');
+      monitoring.watchFunction(this.edgeRecording.ingest, 'edge-ingest');
+      monitoring.watchStreamConsumer(this.edgeRecording.ingest, 'edge ingest');
+    }
+    if (this.distribution !== undefined) monitorEdgeFunction(this.distribution, { alarmEmail: settings.alarmEmail, monitoring });
+    monitoring.addBusinessMetrics();
+    return monitoring;
   }
 
   /** The API's base URL (`https://<id>.execute-api.<region>.amazonaws.com`). */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Edgeprint } from '../../infra/index';
@@ -6,8 +8,15 @@ import { ROUTES } from '../../infra/routes';
 import { newApp, unacknowledgedNagFindings } from './synth-app';
 
 describe('edgeprint/infra', () => {
-  it('is the package export of infra/index.ts', () => {
+  it('is the package export of infra/index.ts, compiled to the file package.json exports', () => {
     expect(published.Edgeprint).toBe(Edgeprint);
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { exports: Record<string, { default: string; types: string }> };
+    const build = JSON.parse(readFileSync(join(__dirname, '..', '..', 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { outDir: string }; files: string[] };
+    // tsconfig.build.json compiles infra/index.ts to <outDir>/infra/index.js: the file the export names.
+    expect(build.files).toContain('infra/index.ts');
+    expect(pkg.exports['./infra']).toEqual({ types: `./${build.compilerOptions.outDir}/infra/index.d.ts`, default: `./${build.compilerOptions.outDir}/infra/index.js` });
+    expect(build.files).toContain('layers/core/src/v1.ts');
+    expect(pkg.exports['./v1']).toEqual({ types: `./${build.compilerOptions.outDir}/layers/core/src/v1.d.ts`, default: `./${build.compilerOptions.outDir}/layers/core/src/v1.js` });
   });
 
   it('adds the whole service to a fresh stack of another app in a few lines', () => {

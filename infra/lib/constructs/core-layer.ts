@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { buildDirectory, bundleFile } from '../bundling';
+import { packageRoot } from '../package-root';
 
 /** How handlers import the core; the layer puts it where Node.js finds it (/opt/nodejs/node_modules). */
 export const CORE_MODULE = '@edgeprint/core';
-export const CORE_ENTRY = join(__dirname, '..', '..', '..', 'layers', 'core', 'src', 'index.ts');
+export const CORE_ENTRY = join(packageRoot(__dirname), 'layers', 'core', 'src', 'index.ts');
 /** The layer's module directory, relative to the layer root. */
 export const CORE_MODULE_PATH = join('nodejs', 'node_modules', ...CORE_MODULE.split('/'));
 

@@ -9,7 +9,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { buildDirectory, bundleEdgeHandler } from '../bundling';
-import { FUNCTIONS_DIR, NODE_RUNTIME } from './edgeprint-function';
+import { lambdaEdgeProblems, zippedSize, type LambdaEdgeFunctionShape } from '../lambda-edge-limits';
+import { FUNCTIONS_DIR } from './edgeprint-function';
+
+/** Lambda@Edge lists Node.js runtimes only up to 22 (infra/lib/lambda-edge-limits.ts); the regional functions run newer. */
+export const EDGE_NODE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 /** Lambda@Edge functions live in us-east-1, whatever the distribution's stack region. */
 const EDGE_REGION = 'us-east-1';
@@ -46,6 +50,25 @@ export const EDGE_UNCONFIGURED_WARNING =
   '(removing viewer-sent x-edgeprint-* headers) and stamps nothing; the real-time logs still record hits. Deploy the regional stack, ' +
   'save its fingerprint secret to .edgeprint/edge-secret (or set EDGEPRINT_EDGE_SECRET), then synth and deploy the edge stack again (docs/deploy.md).';
 
+/** The properties Lambda@Edge restricts, resolved, in their CloudFormation names. */
+function edgeFunctionShape(fn: lambda.CfnFunction): LambdaEdgeFunctionShape {
+  const resolve = (value: unknown): unknown => Stack.of(fn).resolve(value);
+  const tracing = resolve(fn.tracingConfig) as { mode?: string } | undefined;
+  return {
+    Runtime: resolve(fn.runtime),
+    Architectures: resolve(fn.architectures),
+    MemorySize: resolve(fn.memorySize),
+    Timeout: resolve(fn.timeout),
+    Environment: resolve(fn.environment),
+    Layers: resolve(fn.layers),
+    TracingConfig: tracing === undefined ? undefined : { Mode: tracing.mode },
+    VpcConfig: resolve(fn.vpcConfig),
+    DeadLetterConfig: resolve(fn.deadLetterConfig),
+    FileSystemConfigs: resolve(fn.fileSystemConfigs),
+    PackageType: resolve(fn.packageType),
+  };
+}
+
 /**
  * The CloudFront Function that removes the API prefix (`/_ep/v1/collect` → `/v1/collect`) on the
  * API behaviour, so the API keeps its own paths and the site serves it first-party.
@@ -73,6 +96,8 @@ export class EdgeprintDistribution extends Construct {
   readonly viewerRequest: cloudfront.experimental.EdgeFunction;
   readonly stripPrefix: cloudfront.Function;
   readonly accessLogBucket?: s3.Bucket;
+  /** The us-east-1 log group of the Lambda@Edge function (replicas elsewhere log in their own region). */
+  readonly viewerRequestLogGroup: logs.LogGroup;
   /** The edge handler's bundle (`index.js`), for size reports. */
   readonly edgeBundlePath: string;
 
@@ -111,7 +136,7 @@ export class EdgeprintDistribution extends Construct {
     this.viewerRequest = new cloudfront.experimental.EdgeFunction(this, 'ViewerRequest', {
       ...(edgeHome === stack ? {} : { stackId: edgeStackId }),
       description: 'edgeprint viewer-request fingerprinter (Lambda@Edge)',
-      runtime: NODE_RUNTIME,
+      runtime: EDGE_NODE_RUNTIME,
       // Lambda@Edge runs x86_64 functions; arm64 is not documented as supported there.
       architecture: lambda.Architecture.X86_64,
       handler: 'index.handler',
@@ -120,10 +145,20 @@ export class EdgeprintDistribution extends Construct {
       timeout: Duration.seconds(5),
       role,
     });
+    // CloudFront would refuse the association only at deploy time: fail synth instead.
+    const edgeLambda = this.viewerRequest.lambda.node.defaultChild as lambda.CfnFunction;
+    this.node.addValidation({
+      validate: () =>
+        lambdaEdgeProblems(edgeFunctionShape(edgeLambda), 'viewer', zippedSize(bundleDirectory)).map((problem) => `Lambda@Edge viewer-request function: ${problem}`),
+    });
+    Validations.of(this.viewerRequest.lambda).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Lambda@Edge supports Node.js only up to 22 (CloudFront refuses newer runtimes at deploy time); checked at synth by lambdaEdgeProblems().',
+    });
     const functionName = this.viewerRequest.lambda.functionName;
     // Replicas log in the region that served the viewer, to /aws/lambda/us-east-1.<name>. This log
     // group (us-east-1's) gets the retention; Lambda creates the other regions' groups on first use.
-    new logs.LogGroup(edgeHome, `${id}ViewerRequestLogs`, {
+    this.viewerRequestLogGroup = new logs.LogGroup(edgeHome, `${id}ViewerRequestLogs`, {
       logGroupName: `/aws/lambda/${EDGE_REGION}.${functionName}`,
       retention: logRetention,
       removalPolicy,
@@ -146,7 +181,8 @@ export class EdgeprintDistribution extends Construct {
     });
     logPolicy.attachToRole(role);
     Validations.of(logPolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/${EDGE_REGION}.<${Stack.of(edgeHome).getLogicalId(this.viewerRequest.lambda.node.defaultChild as lambda.CfnFunction)}>:*]`,
+      // cdk-nag names the account as the template has it: a token without an explicit account, the number with one (as `cdk deploy` sets it).
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:${Token.isUnresolved(Stack.of(edgeHome).account) ? '<AWS::AccountId>' : Stack.of(edgeHome).account}:log-group:/aws/lambda/${EDGE_REGION}.<${Stack.of(edgeHome).getLogicalId(this.viewerRequest.lambda.node.defaultChild as lambda.CfnFunction)}>:*]`,
       reason: 'Lambda@Edge replicas write logs in whichever region served the viewer, so the region must be a wildcard; the log group name is this function only.',
     });
 

@@ -8,10 +8,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { packageRoot } from '../package-root';
 import { CORE_MODULE } from './core-layer';
 
 /** The functions' sources: `functions/<name>/handler.ts`. */
-export const FUNCTIONS_DIR = join(__dirname, '..', '..', '..', 'functions');
+export const FUNCTIONS_DIR = join(packageRoot(__dirname), 'functions');
 
 /** The newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 checks the same). */
 export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;

@@ -96,7 +96,8 @@ const environmentSchema = z.object({
   EDGEPRINT_COOKIE_DAYS: integer(30, 1, 400),
   EDGEPRINT_DEBOUNCE_SECONDS: integer(10, 0, 3600),
   EDGEPRINT_HITS_MAX_AGE: integer(30, 0, 86400),
-  EDGEPRINT_SECRET: z.string().min(16, 'EDGEPRINT_SECRET must be at least 16 characters'),
+  // Optional: only the functions that hash or sign are given it (see withFingerprintSecret).
+  EDGEPRINT_SECRET: z.string().min(16, 'EDGEPRINT_SECRET must be at least 16 characters').optional(),
   EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS: z.enum(['true', 'false']).optional().default('false'),
   EDGEPRINT_RETENTION_DAYS: integer(395, 1, 760),
   EDGEPRINT_QUEUE_URL: z.url().optional(),
@@ -176,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `redirect hosts like host[:port] (${badHosts.join(', ')})`,
     );
   }
-  return Object.freeze({
+  const fields = {
     tableName: e.EDGEPRINT_TABLE,
     dynamodbEndpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT,
     region: e.AWS_REGION,
@@ -189,7 +190,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionCookieDays: e.EDGEPRINT_COOKIE_DAYS,
     debounceSeconds: e.EDGEPRINT_DEBOUNCE_SECONDS,
     hitsMaxAgeSeconds: e.EDGEPRINT_HITS_MAX_AGE,
-    fingerprintSecret: e.EDGEPRINT_SECRET,
     trustCloudFrontViewerAddress: e.EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS === 'true',
     retentionDays: e.EDGEPRINT_RETENTION_DAYS,
     maxBodyBytes: 16 * 1024,
@@ -200,5 +200,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fingerprintJa4: e.EDGEPRINT_FINGERPRINT_JA4 === 'true',
     apiKey: e.EDGEPRINT_API_KEY,
     jwt: jwtFrom(e),
-  });
+  };
+  return Object.freeze(withFingerprintSecret(fields, e.EDGEPRINT_SECRET));
+}
+
+/**
+ * Least privilege: a function whose code never hashes or signs (hits, snippet, the admin queries) is
+ * deployed without the fingerprint secret and starts without it. Reading it there is a deployment
+ * mistake, reported as a configuration error (a 500) rather than hashing with an empty key.
+ */
+function withFingerprintSecret<T extends object>(fields: T, secret: string | undefined): T & { readonly fingerprintSecret: string } {
+  if (secret !== undefined) return { ...fields, fingerprintSecret: secret };
+  return Object.defineProperty(fields, 'fingerprintSecret', {
+    // Not enumerable, so spreading or logging the config does not trip it.
+    enumerable: false,
+    get(): never {
+      throw new ConfigError('Invalid edgeprint configuration: EDGEPRINT_SECRET (or EDGEPRINT_SECRET_ARN) is not set for this function');
+    },
+  }) as T & { readonly fingerprintSecret: string };
 }

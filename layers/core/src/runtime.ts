@@ -16,6 +16,7 @@ import { deleteSalt } from './store/salts/delete-salt';
 import type { PersistedDropReason } from './aggregates/counters';
 import { dayOf } from './aggregates/dimensions';
 import { addDropCount } from './store/aggregates/add-drop-count';
+import { operatorMetrics } from './observability/metrics';
 
 /** Counts accepted-but-not-recorded events per reason and logs the running totals. */
 export interface DropCounter {
@@ -33,6 +34,7 @@ function dropCounter(logger: Logger, table: TableContext): DropCounter {
   return {
     count(reason, route) {
       totals[reason] = (totals[reason] ?? 0) + 1;
+      operatorMetrics().dropped(reason);
       logger.info('event dropped', { reason, route, droppedTotal: totals[reason] });
     },
     async persist(reason, site, at) {

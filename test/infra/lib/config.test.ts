@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import fc from 'fast-check';
 import { CONFIG_FILE, DEFAULT_SETTINGS, EdgeprintConfigError, resolveSettings, settingsFromContext } from '../../../infra/lib/config';
 
 /** The problems `resolveSettings` reports for an input (empty when it is valid). */
@@ -124,6 +125,32 @@ describe('resolveSettings()', () => {
   ])('rejects %s', (_case, input, problem) => {
     const problems = problemsOf(input);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  describe('alarmEmail', () => {
+    it('takes an e-mail address for the alarm topic', () => {
+      expect(resolveSettings({ alarmEmail: 'ops@shop.example' }).alarmEmail).toBe('ops@shop.example');
+      expect(resolveSettings({}).alarmEmail).toBeUndefined();
+    });
+
+    it('refuses anything that is not one e-mail address, naming the setting', () => {
+      for (const bad of ['ops', 'ops@', '@shop.example', 'a b@shop.example', 'ops@shop', 42, ['ops@shop.example']]) {
+        expect(() => resolveSettings({ alarmEmail: bad })).toThrow(/alarmEmail: must look like an e-mail address/);
+      }
+    });
+
+    it('never throws anything but EdgeprintConfigError, whatever the value (fuzz)', () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.string(), fc.emailAddress(), fc.anything()), (value) => {
+          try {
+            const settings = resolveSettings({ alarmEmail: value });
+            expect(typeof settings.alarmEmail === 'string' || settings.alarmEmail === undefined).toBe(true);
+          } catch (error) {
+            expect(error).toBeInstanceOf(EdgeprintConfigError);
+          }
+        }),
+      );
+    });
   });
 
   describe('edge', () => {

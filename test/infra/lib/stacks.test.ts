@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
 import type { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -9,15 +9,18 @@ import { BUNDLE_BUDGETS, bundleReport, type BundleInfo } from '../../../infra/li
 import { resolveSettings } from '../../../infra/lib/config';
 import { CORE_MODULE } from '../../../infra/lib/constructs/core-layer';
 import { EDGE_UNCONFIGURED_WARNING } from '../../../infra/lib/constructs/edgeprint-distribution';
+import { ALARM_THRESHOLDS, EDGE_CONFIGURATION_ERROR_PATTERN } from '../../../infra/lib/constructs/edgeprint-monitoring';
+import { METRIC_NAMES, METRIC_NAMESPACE } from '../../../layers/core/src/observability/metrics';
 import { QUEUE_ACTIONS, TABLE_ACTIONS } from '../../../infra/lib/constructs/edgeprint-function';
 import { EDGE_SECRET_ENV, edgeRules, readEdgeSecret } from '../../../infra/lib/edge-build';
-import { buildEdgeprintApp, type EdgeprintApp } from '../../../infra/lib/stacks';
+import { buildEdgeprintApp, handoffParameterNames, type EdgeprintApp } from '../../../infra/lib/stacks';
 import { parseEdgeConfig } from '../../../layers/core/src/edge/edge-config';
 import { edgeRulesFromEnvironment } from '../../../layers/core/src/edge/ingest';
 import { REALTIME_LOG_FIELDS } from '../../../layers/core/src/edge/realtime-log';
 import { EDGE_HEADERS, fingerprintViewerRequest } from '../../../layers/core/src/edge/viewer-request';
 import { TABLE_SCHEMA } from '../../../layers/core/src/store/table';
 import { edgeprintHeaderNames, headerValue, requestOf, viewerRequestFixture } from '../../helpers/cloudfront';
+import { lambdaEdgeProblems, zippedSize } from '../../../infra/lib/lambda-edge-limits';
 import { acknowledgements, logicalIdOf, newApp, resourcesOf, unacknowledgedNagFindings } from '../synth-app';
 
 // One synthesis for the whole file: bundling every function takes seconds.
@@ -42,6 +45,7 @@ const settings = resolveSettings({
     providerSecretsArn: PROVIDER_SECRETS,
   },
   edge: { siteId: 'shop', excludePrefixes: ['/admin'] },
+  alarmEmail: 'ops@shop.example',
 });
 
 beforeAll(() => {
@@ -74,6 +78,15 @@ function statementsOf(template: Template, roleLogicalId: string): Array<Record<s
   return resourcesOf(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+}
+
+/** The logical id of the template parameter that reads an SSM parameter at deploy time. */
+function ssmParameterOf(template: Template, name: string): string {
+  const found = Object.entries(template.toJSON().Parameters as Record<string, { Type: string; Default?: string }>)
+    .filter(([, parameter]) => parameter.Type === 'AWS::SSM::Parameter::Value<String>' && parameter.Default === name)
+    .map(([id]) => id);
+  expect(found).toHaveLength(1);
+  return found[0]!;
 }
 
 const actionsOf = (statement: Record<string, any>): string[] => [statement.Action].flat();
@@ -264,14 +277,14 @@ describe('buildEdgeprintApp()', () => {
       }
     });
 
-    it('get the runtime configuration and the secret ARN, never the secret itself', () => {
+    it('get the runtime configuration, and the secret ARN (never the secret itself) only where the code hashes or signs', () => {
       const secretRef = { Ref: logicalIdOf(stacks.regional.edgeprint.secret) };
+      const needsSecret = ['collect', 'redirect', 'activity', 'dashboard', 'dashboard-files'];
       for (const handler of Object.values(stacks.regional.edgeprint.functions)) {
         const variables = regional.toJSON().Resources[logicalIdOf(handler)].Properties.Environment.Variables;
         expect(variables).toEqual(
           expect.objectContaining({
             EDGEPRINT_TABLE: { Ref: logicalIdOf(stacks.regional.edgeprint.table.table) },
-            EDGEPRINT_SECRET_ARN: secretRef,
             EDGEPRINT_ALLOWED_ORIGINS: 'https://shop.example',
             EDGEPRINT_REDIRECT_HOSTS: 'shop.example',
             EDGEPRINT_IP_MODE: settings.ipMode,
@@ -279,7 +292,23 @@ describe('buildEdgeprintApp()', () => {
           }),
         );
         expect(variables).not.toHaveProperty('EDGEPRINT_SECRET');
+        expect({ name: handler.entryName, secret: variables.EDGEPRINT_SECRET_ARN }).toEqual({
+          name: handler.entryName,
+          secret: needsSecret.includes(handler.entryName) ? secretRef : undefined,
+        });
       }
+    });
+
+    it('grant reading the fingerprint secret only to the functions that hash or sign', () => {
+      const secretRef = JSON.stringify({ Ref: logicalIdOf(stacks.regional.edgeprint.secret) });
+      const readers = Object.values(stacks.regional.edgeprint.functions)
+        .filter((handler) =>
+          statementsOf(regional, logicalIdOf(handler.role!)).some(
+            (statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue') && resourcesOfStatement(statement).some((resource) => JSON.stringify(resource) === secretRef),
+          ),
+        )
+        .map((handler) => handler.entryName);
+      expect(readers.sort()).toEqual(['activity', 'collect', 'dashboard', 'dashboard-files', 'redirect']);
     });
 
     it('pass the queue URL only to the functions that enqueue', () => {
@@ -350,10 +379,9 @@ describe('buildEdgeprintApp()', () => {
       expect(statementsFor(fn('dashboard')).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
     });
 
-    it('gives the snippet function no table or queue access', () => {
+    it('gives the snippet function no table, queue or secret access', () => {
       const actions = statementsFor(fn('snippet')).flatMap(actionsOf);
-      expect(actions.filter((action) => /^(dynamodb|sqs):/.test(action))).toEqual([]);
-      expect(actions).toContain('secretsmanager:GetSecretValue');
+      expect(actions.filter((action) => /^(dynamodb|sqs|secretsmanager):/.test(action))).toEqual([]);
     });
 
     it('lets the forwarder consume the queue, send to the DLQ, use its ledger, keep the aggregates in the table and read the provider secret, and nothing else', () => {
@@ -378,7 +406,7 @@ describe('buildEdgeprintApp()', () => {
           expect({ id, managed: role.Properties.ManagedPolicyArns }).toEqual({ id, managed: undefined });
         }
       }
-      // Route functions, forwarder, outbox sweep, edge ingest, and the role CloudFront assumes for the real-time logs.
+      // Route functions, forwarder, edge ingest, the stream-to-queue pipe, and the role CloudFront assumes for the real-time logs.
       expect(resourcesOf(regional, 'AWS::IAM::Role').length).toBe(Object.keys(stacks.regional.edgeprint.functions).length + 4);
     });
   });
@@ -390,10 +418,18 @@ describe('buildEdgeprintApp()', () => {
       expect(edgeLambdaStack.region).toBe('us-east-1');
       const id = logicalIdOf(stacks.edge!.distribution.viewerRequest.lambda);
       const properties = edgeLambda.toJSON().Resources[id].Properties;
-      expect(properties).toEqual(expect.objectContaining({ Runtime: 'nodejs24.x', Handler: 'index.handler', MemorySize: 128, Timeout: 5 }));
+      expect(properties).toEqual(expect.objectContaining({ Runtime: 'nodejs22.x', Handler: 'index.handler', MemorySize: 128, Timeout: 5 }));
       expect(properties.Architectures ?? ['x86_64']).toEqual(['x86_64']);
       expect(properties.Environment).toBeUndefined();
       expect(properties.Layers).toBeUndefined();
+    });
+
+    it('keeps every Lambda@Edge restriction for a viewer trigger: runtime, architecture, memory, timeout, no environment, layers, tracing, VPC or DLQ, package size', () => {
+      const properties = edgeLambda.toJSON().Resources[logicalIdOf(stacks.edge!.distribution.viewerRequest.lambda)].Properties;
+      const bundle = dirname(stacks.edge!.distribution.edgeBundlePath);
+      expect(lambdaEdgeProblems(properties, 'viewer', zippedSize(bundle))).toEqual([]);
+      // The synth-time validation runs the same check on the construct.
+      expect(stacks.edge!.distribution.node.validate()).toEqual([]);
     });
 
     it('runs it on viewer-request of the default behaviour, in front of the site origin over HTTPS', () => {
@@ -420,8 +456,22 @@ describe('buildEdgeprintApp()', () => {
         }),
       );
       const api = (config.Origins as Array<Record<string, any>>).find((origin) => origin.Id === behaviour?.TargetOriginId);
-      expect(JSON.stringify(api?.DomainName)).toContain('execute-api');
+      const names = handoffParameterNames(stacks.regional.stackName);
+      expect(api?.DomainName).toEqual({ Ref: ssmParameterOf(edge, names.apiDomainName) });
+      const [, parameter] = resourcesOf(regional, 'AWS::SSM::Parameter').find(([, resource]) => resource.Properties.Name === names.apiDomainName)!;
+      expect(JSON.stringify(parameter.Properties.Value)).toContain('execute-api');
       expect(api?.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    });
+
+    it('is linked to the regional stack by SSM parameters only: no export, no import, so either stack can be updated, replaced or removed alone', () => {
+      for (const stack of [stacks.regional, stacks.edge!]) {
+        const template = JSON.stringify(Template.fromStack(stack).toJSON());
+        expect({ stack: stack.stackName, imports: template.includes('Fn::ImportValue') }).toEqual({ stack: stack.stackName, imports: false });
+        const outputs = Object.values((Template.fromStack(stack).toJSON().Outputs ?? {}) as Record<string, { Export?: unknown }>);
+        expect({ stack: stack.stackName, exports: outputs.filter((output) => output.Export !== undefined).length }).toEqual({ stack: stack.stackName, exports: 0 });
+      }
+      // Deploy order only: the edge stack comes after the regional one.
+      expect(stacks.edge!.dependencies).toContain(stacks.regional);
     });
 
     it('keeps access logs in a private, TLS-only bucket that expires them', () => {
@@ -472,17 +522,103 @@ describe('buildEdgeprintApp()', () => {
     });
   });
 
+  describe('operations', () => {
+    const topicRef = () => ({ Ref: logicalIdOf(stacks.regional.edgeprint.monitoring.topic) });
+    /** An alarm's properties with its single metric's name, namespace, dimensions and statistic on top (CDK nests them under Metrics when labelled). */
+    const alarms = (template: Template) =>
+      resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => {
+        const properties = alarm.Properties as Record<string, any>;
+        const metrics = properties.Metrics as Array<Record<string, any>> | undefined;
+        const stat = metrics?.length === 1 ? metrics[0]!.MetricStat : undefined;
+        return stat === undefined
+          ? properties
+          : { ...properties, MetricName: stat.Metric.MetricName, Namespace: stat.Metric.Namespace, Dimensions: stat.Metric.Dimensions, Statistic: stat.Stat };
+      });
+    /** The alarms on one metric of one resource (by its dimension value). */
+    const alarmsOn = (template: Template, metricName: string, dimension: unknown) =>
+      alarms(template).filter(
+        (alarm) => alarm.MetricName === metricName && (alarm.Dimensions as Array<{ Value: unknown }> | undefined)?.some((entry) => JSON.stringify(entry.Value) === JSON.stringify(dimension)),
+      );
+
+    it('mails every alarm state change to the configured address through one topic', () => {
+      regional.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@shop.example', TopicArn: topicRef() });
+      expect(alarms(regional).length).toBeGreaterThan(0);
+      for (const alarm of alarms(regional)) {
+        expect({ alarm: alarm.AlarmDescription, actions: alarm.AlarmActions, ok: alarm.OKActions }).toEqual({ alarm: alarm.AlarmDescription, actions: [topicRef()], ok: [topicRef()] });
+        expect(alarm.TreatMissingData).toBe('notBreaching');
+      }
+    });
+
+    it('alarms on any message in each dead-letter queue, and on the age of the event queue\'s oldest message', () => {
+      for (const queue of [stacks.regional.edgeprint.events.deadLetterQueue, stacks.regional.edgeprint.edgeRecording!.failureQueue]) {
+        const found = alarmsOn(regional, 'ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'] });
+        expect(found).toEqual([expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' })]);
+      }
+      const age = alarmsOn(regional, 'ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': [logicalIdOf(stacks.regional.edgeprint.events.queue), 'QueueName'] });
+      expect(age).toEqual([expect.objectContaining({ Threshold: ALARM_THRESHOLDS.oldestMessageAge.toSeconds() })]);
+    });
+
+    it('alarms on errors and throttles of every regional function', () => {
+      const all = [...Object.values(stacks.regional.edgeprint.functions), forwarder(), stacks.regional.edgeprint.edgeRecording!.ingest];
+      for (const handler of all) {
+        const ref = { Ref: logicalIdOf(handler) };
+        expect({ name: handler.entryName, errors: alarmsOn(regional, 'Errors', ref).length, throttles: alarmsOn(regional, 'Throttles', ref).length }).toEqual({
+          name: handler.entryName,
+          errors: 1,
+          throttles: 1,
+        });
+      }
+    });
+
+    it('alarms on the HTTP API 5xx rate, DynamoDB throttles of both tables and the edge ingest iterator age', () => {
+      const rate = alarms(regional).find((alarm) => JSON.stringify(alarm.Metrics ?? []).includes('5xx'));
+      expect(rate).toEqual(expect.objectContaining({ Threshold: ALARM_THRESHOLDS.httpApi5xxPercent }));
+      expect(JSON.stringify(rate?.Metrics)).toContain('100 * errors / requests');
+      for (const table of [stacks.regional.edgeprint.table.table, stacks.regional.edgeprint.events.deliveryLedger]) {
+        const throttles = alarms(regional).filter((alarm) => {
+          const metrics = JSON.stringify(alarm.Metrics ?? []);
+          return metrics.includes('ThrottledRequests') && metrics.includes(JSON.stringify({ Ref: logicalIdOf(table) }));
+        });
+        expect(throttles).toHaveLength(1);
+      }
+      const iterator = alarmsOn(regional, 'IteratorAge', { Ref: logicalIdOf(stacks.regional.edgeprint.edgeRecording!.ingest) });
+      expect(iterator).toEqual([expect.objectContaining({ Threshold: ALARM_THRESHOLDS.iteratorAge.toMilliseconds(), Statistic: 'Maximum' })]);
+    });
+
+    it('alarms on the Lambda@Edge configuration error line in the function\'s home region, through a topic of that region', () => {
+      edgeLambda.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: logicalIdOf(stacks.edge!.distribution.viewerRequestLogGroup) },
+        FilterPattern: `"${EDGE_CONFIGURATION_ERROR_PATTERN}"`,
+        MetricTransformations: [Match.objectLike({ MetricNamespace: METRIC_NAMESPACE, MetricName: 'EdgeConfigurationErrors' })],
+      });
+      const [alarm] = alarms(edgeLambda).filter((candidate) => candidate.MetricName === 'EdgeConfigurationErrors');
+      expect(alarm).toEqual(expect.objectContaining({ Namespace: METRIC_NAMESPACE, Threshold: 1 }));
+      const topics = resourcesOf(edgeLambda, 'AWS::SNS::Topic').map(([id]) => id);
+      expect(topics).toHaveLength(1);
+      expect(alarm?.AlarmActions).toEqual([{ Ref: topics[0] }]);
+      edgeLambda.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@shop.example' });
+    });
+
+    it('has one dashboard with the alarms\' metrics and edgeprint\'s own metrics', () => {
+      const dashboards = resourcesOf(regional, 'AWS::CloudWatch::Dashboard');
+      expect(dashboards).toHaveLength(1);
+      const body = JSON.stringify(dashboards[0]![1].Properties.DashboardBody);
+      for (const name of [...Object.values(METRIC_NAMES), 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'IteratorAge', 'Throttles', 'Errors', 'ThrottledRequests']) {
+        expect({ name, shown: body.includes(name) }).toEqual({ name, shown: true });
+      }
+    });
+  });
+
   describe('edge recording', () => {
     const recording = () => stacks.regional.edgeprint.edgeRecording!;
 
     it('logs every request of the site behaviour (and not the API\'s) with exactly the fields the ingest parses', () => {
       const logConfigId = logicalIdOf(recording().realtimeLogConfig);
       regional.hasResourceProperties('AWS::CloudFront::RealtimeLogConfig', { Fields: [...REALTIME_LOG_FIELDS], SamplingRate: 100 });
-      const [exportName] = Object.values(regional.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>)
-        .filter((output) => JSON.stringify(output.Value) === JSON.stringify({ Ref: logConfigId }))
-        .map((output) => output.Export?.Name);
+      const names = handoffParameterNames(stacks.regional.stackName);
+      regional.hasResourceProperties('AWS::SSM::Parameter', { Name: names.realtimeLogConfigArn, Type: 'String', Value: { 'Fn::GetAtt': [logConfigId, 'Arn'] } });
       const config = resourcesOf(edge, 'AWS::CloudFront::Distribution')[0]?.[1].Properties.DistributionConfig;
-      expect(config.DefaultCacheBehavior.RealtimeLogConfigArn).toEqual({ 'Fn::ImportValue': exportName });
+      expect(config.DefaultCacheBehavior.RealtimeLogConfigArn).toEqual({ Ref: ssmParameterOf(edge, names.realtimeLogConfigArn) });
       expect((config.CacheBehaviors as Array<Record<string, unknown>>).map((behaviour) => behaviour.RealtimeLogConfigArn)).toEqual([undefined]);
     });
 
@@ -540,9 +676,9 @@ describe('buildEdgeprintApp()', () => {
       bundles = bundleReport(app);
     });
 
-    it('builds one bundle per route function, the forwarder, the edge function and the core layer', () => {
+    it('builds one bundle per route function, the forwarder, the edge ingest, the edge function and the core layer', () => {
       expect(bundles.map((bundle) => bundle.name).sort()).toEqual(
-        [...ROUTES.map((route) => route.functionName), 'forwarder', 'outbox-sweep', 'edge-ingest', 'edge', 'core-layer'].sort(),
+        [...ROUTES.map((route) => route.functionName), 'forwarder', 'edge-ingest', 'edge', 'core-layer'].sort(),
       );
     });
 

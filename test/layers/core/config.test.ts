@@ -4,6 +4,22 @@ import { ConfigError } from '../../../layers/core/src/errors';
 const BASE = { EDGEPRINT_TABLE: 'edgeprint-test', EDGEPRINT_SECRET: 'a-secret-of-sixteen-chars' };
 
 describe('loadConfig()', () => {
+  describe('fingerprint secret', () => {
+    it('starts without EDGEPRINT_SECRET (functions that never hash), and refuses to hand out a missing key', () => {
+      const { EDGEPRINT_SECRET: _secret, ...withoutSecret } = BASE;
+      const config = loadConfig(withoutSecret);
+      expect(config.tableName).toBe('edgeprint-test');
+      expect(() => config.fingerprintSecret).toThrow(/EDGEPRINT_SECRET .* is not set for this function/);
+      // Spreading or serializing the config (logs) must not trip the guard.
+      expect(JSON.stringify({ ...config })).not.toContain('fingerprintSecret');
+    });
+
+    it('gives the secret when set, and still refuses one under 16 characters', () => {
+      expect(loadConfig(BASE).fingerprintSecret).toBe(BASE.EDGEPRINT_SECRET);
+      expect(() => loadConfig({ ...BASE, EDGEPRINT_SECRET: 'short' })).toThrow(/at least 16 characters/);
+    });
+  });
+
   describe('retention', () => {
     it('defaults to 13 months for identifiers and 25 months for analytics data', () => {
       expect(loadConfig(BASE).retention).toEqual({ sessions: 395, fingerprints: 395, markers: 395, devices: 395, events: 760, activity: 760 });

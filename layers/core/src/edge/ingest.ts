@@ -10,6 +10,7 @@ import { requestSignals } from '../domain/request-signals';
 import { visitorVerdict } from '../domain/visitor-policy';
 import { ConfigError } from '../errors';
 import { requestFacts } from '../http/request-facts';
+import { operatorMetrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
 import { botSignal } from './bot-signal';
 import { parseEdgeRules, type EdgeRules } from './edge-config';
@@ -119,6 +120,7 @@ export async function ingestLogLine(line: string, deps: IngestDependencies): Pro
     runtime.drops.count(outcome.reason, ROUTE);
     return skipped(outcome.reason);
   }
+  operatorMetrics().recorded(ROUTE);
   return { outcome: 'recorded', hitCounted: outcome.hitCounted, fingerprinted: record.fingerprint !== undefined };
 }
 

@@ -1,5 +1,6 @@
 import type { RecordVisitOutcome } from '../domain/record-visit';
 import type { HttpRequest } from '../http/request';
+import { operatorMetrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
 
 /**
@@ -13,6 +14,7 @@ export function settleVisit(runtime: Runtime, request: Pick<HttpRequest, 'reques
     runtime.drops.count(outcome.reason, route);
     return;
   }
+  operatorMetrics().recorded(route);
   if (outcome.deviceIndexFailed !== undefined) {
     runtime.logger.error('device index failed after the record was stored', { requestId: request.requestId, error: outcome.deviceIndexFailed as Error });
   }

@@ -15,6 +15,7 @@ import { providersFromConfig } from './providers';
 import { aggregateBatch } from '../aggregates/aggregate-batch';
 import { createTableContext } from '../store/client';
 import { dynamoAggregateStore } from '../store/dynamo-aggregate-store';
+import { operatorMetrics } from '../observability/metrics';
 import { journaledAggregator } from '../store/journaled-aggregate-store';
 import { fileJournal } from '../store/aggregate-journal-file';
 
@@ -132,7 +133,12 @@ function aggregatorFor(
 ): ForwarderDependencies['aggregate'] {
   if (tableName === undefined) return undefined;
   const table = createTableContext({ tableName, region: e.AWS_REGION, endpoint: e.EDGEPRINT_DYNAMODB_ENDPOINT });
-  const deps = { log: (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => logger[level](message, details), dayCounters: e.EDGEPRINT_AGGREGATES };
+  const log = (level: 'info' | 'warn' | 'error', message: string, details: Record<string, unknown>) => {
+    logger[level](message, details);
+    // Stored events the counters missed: the operator's CountsLost metric.
+    if (details.metric === 'AggregateLost' || details.metric === 'HitNotCounted') operatorMetrics().countsLost(Number(details.events ?? details.count ?? 0));
+  };
+  const deps = { log, dayCounters: e.EDGEPRINT_AGGREGATES };
   if (e.EDGEPRINT_AGGREGATE_JOURNAL !== undefined) return journaledAggregator(table, fileJournal(e.EDGEPRINT_AGGREGATE_JOURNAL), deps);
   const store = dynamoAggregateStore(table);
   return (events) => aggregateBatch(events, { ...deps, store });

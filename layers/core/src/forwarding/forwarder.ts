@@ -4,6 +4,7 @@ import type { DeadLetterSink } from './dead-letter';
 import type { DeliveryLedger } from './delivery-ledger';
 import { ProviderRelayError, type ForwardEvent, type Provider } from './event';
 import { parseQueueMessage } from './parse-message';
+import { operatorMetrics } from '../observability/metrics';
 
 export interface ForwarderDependencies {
   readonly providers: readonly Provider[];
@@ -30,6 +31,8 @@ export const AGGREGATES = 'aggregates';
 async function aggregateAll(deps: ForwarderDependencies, events: readonly ForwardEvent[]): Promise<ReadonlyMap<string, unknown>> {
   if (deps.aggregate === undefined || events.length === 0) return new Map();
   try {
+    const oldest = Math.min(...events.map((event) => Date.parse(event.at)).filter(Number.isFinite));
+    if (Number.isFinite(oldest)) operatorMetrics().aggregateLag(((deps.now?.() ?? new Date()).getTime() - oldest) / 1000);
     return await deps.aggregate(events);
   } catch (error) {
     return new Map(events.map((event) => [event.eventId, error]));
@@ -85,6 +88,7 @@ async function deliverToProvider(
     await Promise.all(failed.map((event) => deps.ledger.release(provider.name, event.eventId).catch(() => undefined)));
     for (const event of failed) failures.get(event.eventId)?.push({ provider: provider.name, error });
   }
+  operatorMetrics().forwarded(provider.name, delivered.length);
   await Promise.all(
     delivered.map((event) =>
       deps.ledger.complete(provider.name, event.eventId).catch((error: unknown) => {
@@ -145,6 +149,7 @@ async function deadLetterOrError(
 ): Promise<Error | undefined> {
   try {
     await deps.deadLetter({ deadLetter: 1, ...letter });
+    operatorMetrics().deadLettered(letter.provider);
     deps.log('warn', 'event dead-lettered', { metric: 'EventDeadLettered', eventId: letter.event?.eventId, lastError: letter.lastError, provider: letter.provider });
     return undefined;
   } catch (error) {

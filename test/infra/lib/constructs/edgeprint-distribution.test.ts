@@ -51,7 +51,7 @@ describe('EdgeprintDistribution', () => {
 
   it('puts the edge function, its role and log group in the same stack when it is in us-east-1', () => {
     expect(distribution.viewerRequest.lambda.stack).toBe(stack);
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs24.x' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs22.x' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.objectLike({ 'Fn::Join': ['', ['/aws/lambda/us-east-1.', { Ref: logicalIdOf(distribution.viewerRequest.lambda) }]] }) });
   });
 
@@ -122,5 +122,16 @@ describe('EdgeprintDistribution', () => {
   it('refuses a stack without an explicit region', () => {
     const agnostic = new Stack(newApp(), 'Agnostic');
     expect(() => new EdgeprintDistribution(agnostic, 'Edge', { apiDomainName: 'a.example', siteOrigin: 'origin.shop.example' })).toThrow(/needs an explicit region/);
+  });
+});
+
+describe('EdgeprintDistribution with an explicit account (as `cdk deploy` synthesizes)', () => {
+  it('is cdk-nag clean: the log policy acknowledgement names the account the template has', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Site', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const distribution = new EdgeprintDistribution(stack, 'Edge', { apiDomainName: 'abc123.execute-api.eu-west-1.amazonaws.com', siteOrigin: 'origin.shop.example' });
+    app.synth();
+    expect(Stack.of(distribution.viewerRequestLogGroup).account).toBe('123456789012');
+    expect(unacknowledgedNagFindings(app)).toEqual([]);
   });
 });
