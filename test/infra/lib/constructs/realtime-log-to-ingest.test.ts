@@ -152,7 +152,6 @@ describe('RealtimeLogToIngest', () => {
         expect.objectContaining({
           EDGEPRINT_PRIVACY_MODE: 'cookieless',
           EDGEPRINT_TABLE: ref(table),
-          EDGEPRINT_QUEUE_URL: ref(queue),
           EDGEPRINT_SECRET_ARN: SECRET_ARN,
         }),
       );
@@ -162,19 +161,18 @@ describe('RealtimeLogToIngest', () => {
       expect(Object.keys(JSON.parse(variables.EDGEPRINT_EDGE_RULES as string)).sort()).toEqual(['excludePrefixes', 'includePrefixes', 'navigationOnly', 'privacyMode', 'siteId']);
     });
 
-    it('may read this stream, decrypt with its key, write the table, send to the queues and read the secret, and nothing else', () => {
+    it('may read this stream, decrypt with its key, write the table, send to its failure queue and read the secret, and nothing else', () => {
       const grants = grantsOf(logicalIdOf(recording.ingest.role!)).filter((grant) => !grant.actions.every((action) => /^(logs|xray):/.test(action)));
       expect(grants).toEqual(
         expect.arrayContaining([
           { actions: ['secretsmanager:GetSecretValue'], resource: SECRET_ARN },
           { actions: [...TABLE_ACTIONS.readWrite].sort(), resource: arn(table) },
-          { actions: ['sqs:SendMessage'], resource: arn(queue) },
           { actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resource: arn(recording.failureQueue) },
           { actions: expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream']), resource: arn(recording.stream) },
           { actions: ['kms:Decrypt'], resource: arn(recording.key) },
         ]),
       );
-      expect(grants).toHaveLength(6);
+      expect(grants).toHaveLength(5);
       const kinesis = grants.find((grant) => grant.actions.some((action) => action.startsWith('kinesis:')));
       expect(kinesis?.actions.filter((action) => /^kinesis:(Put|Delete|Create|Update|Merge|Split|Increase|Decrease)/.test(action))).toEqual([]);
     });
