@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { dirname } from 'node:path';
 import dynalite from 'dynalite';
@@ -44,14 +44,51 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // A request that reaches the store while it closes is answered 503 (retryable) instead of reaching a
+  // closed database, where dynalite throws from a callback and ends the whole process; requests
+  // already inside finish first.
+  const [listener] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  let closing = false;
+  let inside = 0;
+  let drained: (() => void) | undefined;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (closing) {
+      req.resume();
+      res.statusCode = 503;
+      res.setHeader('content-type', 'application/x-amz-json-1.0');
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: 'The embedded store is closing' }));
+      return;
+    }
+    inside += 1;
+    res.once('finish', () => {
+      inside -= 1;
+      if (inside === 0) drained?.();
+    });
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        inside -= 1;
+        if (inside === 0) drained?.();
+      }
+    });
+    listener!(req, res);
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      closing = true;
+      if (inside > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, 5000).unref();
+        });
+      }
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+      });
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { HttpResponse } from '@smithy/core/transport';
 import type { HttpRequest } from '@smithy/types';
@@ -28,9 +29,10 @@ export function inProcessHandler(server: Server): InProcessHandler {
       const req = Object.assign(new PassThrough(), { headers, method: request.method, url: request.path || '/' });
       const response = await new Promise<HttpResponse>((resolve, reject) => {
         const out: Record<string, string> = {};
-        const res = {
+        const res = Object.assign(new EventEmitter(), {
           statusCode: 200,
           shouldKeepAlive: true,
+          writableFinished: false,
           setHeader(name: string, value: string | number) {
             out[name.toLowerCase()] = String(value);
           },
@@ -38,10 +40,12 @@ export function inProcessHandler(server: Server): InProcessHandler {
           end(chunk?: string | Buffer) {
             const payload = chunk === undefined ? Buffer.alloc(0) : Buffer.from(chunk);
             out['content-length'] = String(payload.length);
+            res.writableFinished = true;
             resolve(new HttpResponse({ statusCode: res.statusCode, headers: out, body: Readable.from([payload]) }));
+            res.emit('finish');
             return res;
           },
-        };
+        });
         try {
           listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
           req.end(body);
