@@ -1,6 +1,7 @@
 import { recordVisit } from '../domain/record-visit';
 import { settleVisit } from './settle-visit';
 import { resolveRedirectTarget } from '../domain/redirect-target';
+import { landingPageUrl } from '../domain/page-url';
 import { firstTouch } from '../domain/attribution';
 import { InvalidPayloadError } from '../errors';
 import { errorToResponse } from '../http/errors-to-response';
@@ -14,7 +15,8 @@ import { renderRedirectPage } from './redirect-page';
 /**
  * `GET|HEAD /v1/r?next=…`: the fingerprinting redirect page (the seed's FingerprintView).
  * The request is fingerprinted before `next` is judged (a refused target is still a request worth
- * knowing about, e.g. open-redirect probing); the hit is counted for the resolved target only.
+ * knowing about, e.g. open-redirect probing); the record and the hit are the resolved target
+ * without its fragment (a refused target's record keeps the page's own URL, with no hit).
  */
 export async function redirectPage(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
   const next = request.query.has('next') ? (request.query.get('next') ?? '') : undefined;
@@ -26,15 +28,16 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
     // The site is the redirect page's own host, as for its recorded requests.
     if (visit.verdict.drop !== 'debounced') await runtime.drops.persist(visit.verdict.drop, siteOf(request.url), visit.at);
   } else {
-    const record = requestRecordOf(visit, request.url);
+    // Recorded and counted as the page the browser lands on (no fragment, as the snippet reports
+    // it), so the dashboard and `/v1/hits` credit the target, not the API's own route.
+    const landing = decision.ok ? landingPageUrl(decision.target) : request.url;
+    const record = requestRecordOf(visit, landing);
     const outcome = await recordVisit(runtime.store, {
       record,
       sessionIsNew: visit.sessionIsNew,
-      firstTouch: firstTouch(decision.ok ? decision.target : request.url, request.headers.referer),
+      firstTouch: firstTouch(landing, request.headers.referer),
       debounceSeconds: runtime.config.debounceSeconds,
-      gate: decision.ok
-        ? { url: decision.target, kind: 'request', countHit: true }
-        : { url: request.url, kind: 'request', countHit: false },
+      gate: { url: landing, kind: 'request', countHit: decision.ok },
     });
     await settleVisit(runtime, request, record, outcome, 'redirect');
     cookies = visit.cookies;
