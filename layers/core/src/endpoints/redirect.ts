@@ -6,7 +6,8 @@ import { firstTouch } from '../domain/attribution';
 import { InvalidPayloadError } from '../errors';
 import { errorToResponse } from '../http/errors-to-response';
 import type { HttpRequest } from '../http/request';
-import { textResponse, type HttpResponse } from '../http/responses';
+import { encodedTextResponse } from '../http/compression';
+import type { HttpResponse } from '../http/responses';
 import { beginVisit, requestRecordOf } from '../http/visit';
 import type { Runtime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
@@ -46,9 +47,10 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
     const response = errorToResponse(new InvalidPayloadError(decision.reason, { next: [decision.reason] }, 'invalid_redirect'), 'standard');
     return { ...response, cookies };
   }
-  const snippetUrl = new URL('snippet.js', request.url).href;
-  const page = renderRedirectPage(decision.target, snippetUrl);
-  const response = textResponse(200, request.method === 'HEAD' ? '' : page.html, 'text/html; charset=utf-8', {
+  // Root-relative under the base path the browser came through (`/_ep` behind the distribution), so
+  // the snippet and its report reach the API on the origin the browser is on, whatever host the API sees.
+  const page = renderRedirectPage(decision.target, `${request.basePath}/v1/snippet.js`);
+  const response = encodedTextResponse(request, 200, page.html, 'text/html; charset=utf-8', {
     'content-security-policy': page.contentSecurityPolicy,
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer-when-downgrade',

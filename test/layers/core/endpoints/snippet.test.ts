@@ -20,6 +20,7 @@ function request(options: { method?: string; query?: string; ifNoneMatch?: strin
     cookies: new Map(),
     rawBody: undefined,
     origin: 'https://api.example',
+    basePath: '',
     url: `https://api.example/v1/snippet.js${options.query === undefined ? '' : `?${options.query}`}`,
     secure: true,
     clientIp: '192.0.2.1',
