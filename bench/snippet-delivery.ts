@@ -184,6 +184,8 @@ Resource Timing's \`transferSize\` (headers and encoded body; 0 when the snippet
 ${cold === undefined ? '' : `| cold (empty cache) | 1 | ${bytes(cold.snippetTransferBytes)} | ${bytes(cold.snippetEncodedBodyBytes)} | ${bytes(cold.snippetDecodedBodyBytes)} | ${ms(cold.firstReportMs)} | ${ms(cold.firstReportMs)} |`}
 ${warm.length === 0 ? '' : `| warm (snippet cached) | ${warm.length} | ${bytes(median(warm.map((load) => load.snippetTransferBytes)))} | ${bytes(median(warm.map((load) => load.snippetEncodedBodyBytes)))} | ${bytes(median(warm.map((load) => load.snippetDecodedBodyBytes)))} | ${ms(median(warm.map((load) => load.firstReportMs)))} | ${ms(Math.max(...warm.map((load) => load.firstReportMs)))} |`}
 
+${result.machine.loadAverage[0] > result.machine.cores ? `The machine was loaded (see the load average above, with ${result.machine.cores} cores shared): the times run high; the bytes do not depend on load. ` : ''}The cold load's report also waits for the local stack's first requests (modules loaded, dynalite warmed).
+
 Budget: the first load at most ${bytes(FIRST_LOAD_BUDGET_BYTES)} on the wire: ${bytes(firstLoad)} here (${firstLoad <= FIRST_LOAD_BUDGET_BYTES ? 'met' : '**not met**'}).
 Through the distribution the bytes are the same: the API compresses, and CloudFront caches an
 origin-compressed object as it is, per encoding, in the snippet's own cache behaviour (it never
