@@ -8,6 +8,7 @@ import { benchBundles } from './bundles';
 import { runEdgeBench } from './edge';
 import { runForwarderBench } from './forwarder';
 import { runSnippetBench } from './snippet';
+import { runSnippetDeliveryBench } from './snippet-delivery';
 import { runAggregatesBench } from './aggregates';
 import { BENCHMARKS_FILE, renderLocalStackSection, writeSection, type LocalStackReport } from './report';
 import { BROWSER_HEADERS, pageviewBody } from './traffic';
@@ -242,6 +243,7 @@ const BENCHES: Record<string, () => Promise<unknown> | unknown> = {
   forwarder: () => runForwarderBench(),
   edge: () => runEdgeBench(),
   snippet: () => runSnippetBench(),
+  'snippet-delivery': () => runSnippetDeliveryBench(),
   aggregates: () => runAggregatesBench(),
   bundles: () => benchBundles(),
 };

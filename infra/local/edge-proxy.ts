@@ -215,6 +215,10 @@ export async function startEdgeProxy(options: EdgeProxyOptions): Promise<EdgePro
       const path = `${url.pathname.slice(apiPrefix.length) || '/'}${url.search}`;
       const headers: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(request.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+      // As the distribution's CloudFront Function does: the prefix removed and the host the viewer asked for.
+      headers['x-edgeprint-base-path'] = apiPrefix;
+      if (request.headers.host === undefined) delete headers['x-edgeprint-public-host'];
+      else headers['x-edgeprint-public-host'] = request.headers.host;
       await forward(api, { method: request.method ?? 'GET', path, headers }, request, response);
       return;
     }

@@ -33,10 +33,12 @@ describe('renderRedirectPage() without JavaScript', () => {
 
     const records = await waitFor(
       () => storedRecords(stack()),
-      (all) => all.some((record) => record.url === redirectUrl),
+      (all) => all.some((record) => record.url === target),
     );
-    const forRedirect = records.filter((record) => record.url === redirectUrl);
+    // The redirect's request record is stored under the page it lands on (issue 11), never the API route.
+    const forRedirect = records.filter((record) => record.url === target);
     expect(forRedirect.map((record) => record.type)).toEqual(['request_fingerprint']);
+    expect(records.filter((record) => record.url === redirectUrl)).toEqual([]);
     // No script ran: no browser report on either page.
     expect(records.filter((record) => record.type === 'browser_event' && (record.url === redirectUrl || record.url === target))).toEqual([]);
     const session = (await chromium.context.cookies(stack().url)).find((cookie) => cookie.name === 'ep_sid')?.value;

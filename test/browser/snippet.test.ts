@@ -372,8 +372,9 @@ describe('snippet (client-snippet/src/snippet.ts) in Chromium', () => {
     const target = `${stack().url}${next}`;
     await page.goto(redirectUrl);
     await page.waitForURL(target, { timeout: 10000 });
-    const [report] = await recordsWhere((record) => record.url === redirectUrl && record.event === 'redirect');
-    const [request] = await recordsWhere((record) => record.url === redirectUrl && record.type === 'request_fingerprint');
+    // Both of the redirect page's records are stored under the page it lands on (issue 11).
+    const [report] = await recordsWhere((record) => record.url === target && record.event === 'redirect');
+    const [request] = await recordsWhere((record) => record.url === target && record.type === 'request_fingerprint');
     const [landed] = await recordsWhere(pageviewOf(target));
     expect(report?.visitorId).toBe(visitorId);
     const session = await sessionCookieSet();

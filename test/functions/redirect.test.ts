@@ -7,7 +7,7 @@ type Item = Record<string, unknown>;
 const ALLOWED_HOST = 'allowed.example';
 
 /** Stored visit records: record items plus the first record kept on each session item. */
-import { sessionFirstRecord } from '../../layers/core/src/store/sessions/session-item';
+import { sessionFirstRecord, sessionFirstTouch } from '../../layers/core/src/store/sessions/session-item';
 
 function visitRecords(items: Item[]): Item[] {
   const records: Item[] = [];
@@ -86,10 +86,12 @@ describe('/v1/r (the redirect page)', () => {
     it('sends a CSP that allows only the inline script (by its sha256) and the snippet', async () => {
       const response = await redirect('/csp');
       const csp = response.headers.get('content-security-policy') ?? '';
-      const { script } = scriptTarget(await response.text());
+      const html = await response.text();
+      const { script } = scriptTarget(html);
       const hash = createHash('sha256').update(script, 'utf8').digest('base64');
       const scriptSrc = csp.split(';').map((part) => part.trim()).find((part) => part.startsWith('script-src '));
-      expect(scriptSrc).toBe(`script-src 'sha256-${hash}' ${stack().url}/v1/snippet.js`);
+      expect(scriptSrc).toBe(`script-src 'sha256-${hash}' 'self'`);
+      expect(html).toContain('<script src="/v1/snippet.js"></script>');
       expect(csp).toContain("default-src 'none'");
       expect(csp).not.toContain('unsafe-inline');
     });
@@ -240,6 +242,48 @@ describe('/v1/r (the redirect page)', () => {
       expect(await hitsFor(stack(), [target])).toEqual({ [target]: 2 });
     });
 
+    // Issue 11: `next`'s fragment is not part of the hit key, as the snippet reports a landing page.
+    it('counts and records next=/a#x as a visit of /a, while the browser still lands on /a#x', async () => {
+      const next = unique('fragment');
+      const target = `${stack().url}${next}`;
+      const first = await redirect(`${next}#x`);
+      await expectPageTo(first, `${target}#x`);
+      const session = sessionFrom(first);
+      expect(await hitsFor(stack(), [target, `${target}#x`])).toEqual({ [target]: 1, [`${target}#x`]: 0 });
+      // The same session landing on /a without a fragment is the same page: still one hit.
+      expect((await redirect(next, { session })).status).toBe(200);
+      expect(await hitsFor(stack(), [target])).toEqual({ [target]: 1 });
+      const records = visitRecords(await scanTable(stack())).filter((record) => record.sessionId === session);
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.map((record) => record.url)).toEqual(records.map(() => target));
+    });
+
+    it('records the page\'s own browser report (POST /v1/r naming the redirect page) under the landing page', async () => {
+      const next = unique('report');
+      const target = `${stack().url}${next}`;
+      const pageUrl = `${stack().url}/v1/r?next=${encodeURIComponent(`${next}#frag`)}`;
+      const response = await call(stack(), '/v1/r', {
+        method: 'POST',
+        body: JSON.stringify({ id: 'landingVisitor', url: pageUrl, event: 'redirect' }),
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      });
+      expect(response.status).toBe(204);
+      const records = visitRecords(await scanTable(stack())).filter((record) => record.visitorId === 'landingVisitor');
+      expect(records).toEqual([expect.objectContaining({ type: 'browser_event', event: 'redirect', url: target })]);
+    });
+
+    it('keeps the reported URL when the report names a redirect page whose next is refused', async () => {
+      const pageUrl = `${stack().url}/v1/r?next=${encodeURIComponent('https://evil.example/x')}`;
+      const response = await call(stack(), '/v1/r', {
+        method: 'POST',
+        body: JSON.stringify({ id: 'refusedVisitor', url: pageUrl, event: 'redirect' }),
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      });
+      expect(response.status).toBe(204);
+      const records = visitRecords(await scanTable(stack())).filter((record) => record.visitorId === 'refusedVisitor');
+      expect(records).toEqual([expect.objectContaining({ url: pageUrl })]);
+    });
+
     it('counts a hit for an allowed-host target', async () => {
       const target = `https://allowed.example${unique('allowed')}`;
       expect((await redirect(target)).status).toBe(200);
@@ -257,7 +301,7 @@ describe('/v1/r (the redirect page)', () => {
   });
 
   describe('the request fingerprint record', () => {
-    it('stores the capped signal headers, a truncated IP, the country and the absolute request URL', async () => {
+    it('stores the capped signal headers, a truncated IP, the country and the landing page as its URL', async () => {
       const next = `${unique('fp')}?utm_source=mail&utm_campaign=launch`;
       const path = `/v1/r?next=${encodeURIComponent(next)}`;
       const longUa = `${BROWSER_UA} ${'x'.repeat(600)}`;
@@ -283,7 +327,8 @@ describe('/v1/r (the redirect page)', () => {
       const record = sessionItem === undefined ? undefined : (sessionFirstRecord(sessionItem) as Item | undefined);
       expect(record).toMatchObject({
         type: 'request_fingerprint',
-        url: `${stack().url}${path}`,
+        // The page the browser lands on, not the API route (issue 11): the dashboard shows it there.
+        url: `${stack().url}${next}`,
         ip: '127.0.0.0',
         country: 'DE',
         fpv: 1,
@@ -301,7 +346,8 @@ describe('/v1/r (the redirect page)', () => {
       expect(storedIps.length).toBeGreaterThan(0);
       expect(storedIps.filter((ip) => ip !== '127.0.0.0')).toEqual([]);
       expect(JSON.stringify(items).includes('secret-token')).toBe(false);
-      expect(sessionItem?.firstTouch).toEqual({
+      // The landing page is now the first record's url, so the item stores it once (sessionFirstTouch puts it back).
+      expect(sessionItem === undefined ? undefined : sessionFirstTouch(sessionItem)).toEqual({
         landingUrl: `${stack().url}${next}`,
         referrer: 'https://news.example/story',
         utmSource: 'mail',

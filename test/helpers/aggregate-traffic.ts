@@ -215,8 +215,8 @@ export function expectedDay(day: PlannedDay): Map<string, ExpectedSite> {
         bump(site.customEvents, step.name);
         continue;
       }
-      // The redirect page is a page of the API's own host; its hit goes to the target, not to /v1/r.
-      const url = step.kind === 'redirect' ? `https://${session.site}/v1/r?next=${encodeURIComponent(step.next)}` : step.url;
+      // The redirect page's record is stored under the page it lands on (its target without the fragment), not /v1/r.
+      const url = step.kind === 'redirect' ? new URL(step.next, `https://${session.site}`).href.split('#')[0]! : step.url;
       const parsed = new URL(url);
       site.pageviews += 1;
       const page = site.pages.get(parsed.pathname) ?? { pageviews: 0, sessions: new Set<number>() };

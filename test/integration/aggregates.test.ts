@@ -101,7 +101,7 @@ describe('aggregates through the local stack', () => {
       const hits = await hitsFor(stack(), urls);
       for (const page of stats.pages) {
         const variants = urls.filter((url) => new URL(url).pathname === page.path);
-        // /v1/r has no hits of its own: the redirect page counts its target's hit.
+        // A page seen only through the redirect page (no pageview url of its own in the plan) has nothing to compare.
         if (variants.length === 0) continue;
         const sum = variants.reduce((total, url) => total + hits[url]!, 0);
         if (variants.length === 1) {

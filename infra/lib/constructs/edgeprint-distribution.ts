@@ -71,7 +71,10 @@ function edgeFunctionShape(fn: lambda.CfnFunction): LambdaEdgeFunctionShape {
 
 /**
  * The CloudFront Function that removes the API prefix (`/_ep/v1/collect` → `/v1/collect`) on the
- * API behaviour, so the API keeps its own paths and the site serves it first-party.
+ * API behaviours, so the API keeps its own paths and the site serves it first-party. It tells the
+ * API what it removed and which host the viewer asked for (`x-edgeprint-base-path`,
+ * `x-edgeprint-public-host`, overwriting any viewer-sent value), so pages the API renders point at
+ * `/_ep/...` on the site (layers/core/src/http/request.ts checks both).
  */
 export function stripPrefixFunctionCode(prefix: string): string {
   return [
@@ -79,6 +82,9 @@ export function stripPrefixFunctionCode(prefix: string): string {
     '  var request = event.request;',
     `  var rest = request.uri.substring(${prefix.length});`,
     "  request.uri = rest.length > 0 ? rest : '/';",
+    `  request.headers['x-edgeprint-base-path'] = { value: ${JSON.stringify(prefix)} };`,
+    "  if (request.headers.host) request.headers['x-edgeprint-public-host'] = { value: request.headers.host.value };",
+    "  else delete request.headers['x-edgeprint-public-host'];",
     '  return request;',
     '}',
   ].join('\n');
@@ -86,7 +92,8 @@ export function stripPrefixFunctionCode(prefix: string): string {
 
 /**
  * A CloudFront distribution in front of the user's site: the Lambda@Edge viewer-request
- * fingerprinter on the default behaviour, and the HTTP API first-party under `${apiPathPrefix}/*`
+ * fingerprinter on the default behaviour, the snippet cached and compressed at the edge under
+ * `${apiPathPrefix}/v1/snippet.js`, and the rest of the HTTP API first-party under `${apiPathPrefix}/*`
  * (not cached, cookies, query strings and viewer headers forwarded with CloudFront's viewer address
  * and country headers, the prefix stripped by a CloudFront Function), HTTPS only.
  * @example new EdgeprintDistribution(this, 'Distribution', { apiDomainName: api.domainName, siteOrigin: 'origin.shop.example' })
@@ -95,6 +102,8 @@ export class EdgeprintDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly viewerRequest: cloudfront.experimental.EdgeFunction;
   readonly stripPrefix: cloudfront.Function;
+  /** The snippet behaviour's cache policy (`?v=` in the key, gzip and brotli). */
+  readonly snippetCachePolicy: cloudfront.CachePolicy;
   readonly accessLogBucket?: s3.Bucket;
   /** The us-east-1 log group of the Lambda@Edge function (replicas elsewhere log in their own region). */
   readonly viewerRequestLogGroup: logs.LogGroup;
@@ -214,6 +223,21 @@ export class EdgeprintDistribution extends Construct {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       });
+    const apiOrigin = httpsOrigin(props.apiDomainName);
+    // The snippet is the same bytes for everyone: cached at the edge and compressed there (CloudFront
+    // compresses only on a behaviour with caching on and gzip/brotli in the cache key). Its key is the
+    // path and `?v=` (the content-hash pin); the API's Cache-Control sets how long each form is kept.
+    this.snippetCachePolicy = new cloudfront.CachePolicy(this, 'SnippetCachePolicy', {
+      comment: 'edgeprint: the snippet, keyed by its ?v= content hash, compressed at the edge',
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('v'),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.days(1),
+      maxTtl: Duration.days(365),
+    });
     const domainNames = [...(props.domainNames ?? [])];
     const customDomain = domainNames.length > 0 && props.certificateArn !== undefined;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -229,8 +253,20 @@ export class EdgeprintDistribution extends Construct {
         ...(props.realtimeLogConfig === undefined ? {} : { realtimeLogConfig: props.realtimeLogConfig }),
       },
       additionalBehaviors: {
+        // More specific than `${prefix}/*`, so CloudFront matches it first (behaviours are ordered as listed).
+        [`${prefix}/v1/snippet.js`]: {
+          origin: apiOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: this.snippetCachePolicy,
+          compress: true,
+          // No origin request policy: the API needs nothing of the viewer's request for a static file,
+          // and its own host (the origin's domain) is what API Gateway expects.
+          functionAssociations: [{ function: this.stripPrefix, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        },
         [`${prefix}/*`]: {
-          origin: httpsOrigin(props.apiDomainName),
+          origin: apiOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

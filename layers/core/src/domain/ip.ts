@@ -37,7 +37,24 @@ export function networkPrefix(raw: string | undefined): string {
 }
 
 /**
- * What is stored of an IP under the configured mode.
+ * The IPv4 address a transition address carries: 6to4 (`2002:AABB:CCDD::/48`, the site's IPv4 in
+ * bits 16–47) and Teredo (`2001:0::/32`, the client's public IPv4 inverted in the last 32 bits).
+ * Their IPv6 /48 would keep the whole 6to4 IPv4, and a Teredo /48 only the relay's, so both are
+ * reduced as the IPv4 they stand for.
+ * @example embeddedIpv4(parseIp('2002:cb00:714d::1')!)?.toString() // '203.0.113.77'
+ */
+export function embeddedIpv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  if (address.kind() !== 'ipv6') return undefined;
+  const bytes = address.toByteArray();
+  const range = (address as ipaddr.IPv6).range();
+  if (range === '6to4') return ipaddr.fromByteArray(bytes.slice(2, 6)) as ipaddr.IPv4;
+  if (range === 'teredo') return ipaddr.fromByteArray(bytes.slice(12, 16).map((byte) => byte ^ 0xff)) as ipaddr.IPv4;
+  return undefined;
+}
+
+/**
+ * What is stored of an IP under the configured mode. Truncated: IPv4 /24, IPv6 /48, and 6to4 and
+ * Teredo addresses as their embedded IPv4's /24 (see `embeddedIpv4()`).
  * @example storedIp('2001:db8:1:2:3:4:5:6', 'truncated') // '2001:db8:1::'
  */
 export function storedIp(raw: string | undefined, mode: IpMode): string | undefined {
@@ -45,5 +62,6 @@ export function storedIp(raw: string | undefined, mode: IpMode): string | undefi
   const address = parseIp(raw);
   if (address === undefined) return undefined;
   if (mode === 'full') return address.toString();
-  return zeroBits(address, address.kind() === 'ipv4' ? 24 : 48);
+  const reduced = embeddedIpv4(address) ?? address;
+  return zeroBits(reduced, reduced.kind() === 'ipv4' ? 24 : 48);
 }

@@ -1,6 +1,6 @@
 import { firstTouch } from '../domain/attribution';
 import { settleVisit } from './settle-visit';
-import { canonicalPageUrl } from '../domain/page-url';
+import { canonicalPageUrl, redirectLandingOf } from '../domain/page-url';
 import { recordVisit } from '../domain/record-visit';
 import type { PageEventRecord } from '../domain/records';
 import { InvalidPayloadError } from '../errors';
@@ -21,7 +21,9 @@ export async function collect(request: HttpRequest, runtime: Runtime, route: str
   const parsed = collectSchema.safeParse(fields);
   const given = typeof fields.url === 'string' ? fields.url : undefined;
   const rawUrl = given ?? (fields.url === undefined ? request.headers.referer : undefined);
-  const url = canonicalPageUrl(rawUrl);
+  const reported = canonicalPageUrl(rawUrl);
+  // The redirect page's report names the page itself; it is recorded as the page the browser lands on.
+  const url = route === 'redirect' && reported !== undefined ? (redirectLandingOf(reported, runtime.config.allowedRedirectHosts) ?? reported) : reported;
   const errors = parsed.success ? {} : toFieldErrors(parsed.error);
   if (url === undefined && errors.url === undefined) {
     errors.url = [rawUrl === undefined ? 'Required (or send a Referer header)' : 'Must be an absolute http(s) URL of at most 2048 characters'];

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { readStats } from '../aggregates/read-stats';
 import { parseStatsQuery } from '../aggregates/stats-query';
 import { requireApiKey } from '../auth/api-key';
@@ -16,7 +15,8 @@ import {
 import { EdgeprintError, NotFoundError, UnauthorizedError } from '../errors';
 import { parseBody } from '../http/body';
 import type { HttpRequest } from '../http/request';
-import { jsonResponse, textResponse, type HttpResponse } from '../http/responses';
+import { compressible, encodedTextResponse, type CompressibleText } from '../http/compression';
+import { jsonResponse, type HttpResponse } from '../http/responses';
 import type { Runtime } from '../runtime';
 import { renderDashboardPage, renderLoginPage, type DashboardPage } from './dashboard-page';
 
@@ -44,7 +44,7 @@ function sessionState(request: HttpRequest, runtime: Runtime): DashboardSessionS
 }
 
 function htmlPage(request: HttpRequest, status: number, page: DashboardPage, cookies?: string[]): HttpResponse {
-  const response = textResponse(status, request.method === 'HEAD' ? '' : page.html, 'text/html; charset=utf-8', {
+  const response = encodedTextResponse(request, status, page.html, 'text/html; charset=utf-8', {
     'content-security-policy': page.contentSecurityPolicy,
     'cache-control': 'no-store',
     // Not no-referrer: with it Chromium sends `Origin: null` on the sign-in POST, which the origin policy refuses.
@@ -97,8 +97,7 @@ export async function dashboard(request: HttpRequest, runtime: Runtime): Promise
 }
 
 interface Asset {
-  readonly body: string;
-  readonly gzip: string;
+  readonly body: CompressibleText;
   readonly etag: string;
 }
 
@@ -114,11 +113,8 @@ function loadAsset(file: string): Asset | undefined {
   const cached = assets.get(file);
   if (cached !== undefined && cached.mtimeMs === mtimeMs) return cached.asset;
   const body = readFileSync(file, 'utf8');
-  const asset = {
-    body,
-    gzip: gzipSync(body, { level: 9 }).toString('base64'),
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
-  };
+  // Compressed once per process (per encoding, on first use), not per request.
+  const asset = { body: compressible(body), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
   assets.set(file, { mtimeMs, asset });
   return asset;
 }
@@ -132,12 +128,12 @@ function serveAsset(request: HttpRequest, file: string, contentType: string): Ht
   const asset = loadAsset(file);
   if (asset === undefined) throw new NotFoundError('Dashboard not built');
   // Revalidated on every load (an ETag, 304): a deploy reaches the page at once, and it is small.
-  const headers = { etag: asset.etag, 'cache-control': 'no-cache', vary: 'accept-encoding', 'content-type': contentType, 'x-content-type-options': 'nosniff' };
+  const headers = { etag: asset.etag, 'cache-control': 'no-cache' };
   const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) return { statusCode: 304, headers };
-  const gzip = /\bgzip\b/i.test(request.headers['accept-encoding'] ?? '');
-  if (request.method === 'HEAD') return { statusCode: 200, headers, body: '' };
-  return gzip ? { statusCode: 200, headers: { ...headers, 'content-encoding': 'gzip' }, body: asset.gzip, isBase64Encoded: true } : { statusCode: 200, headers, body: asset.body };
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
+    return { statusCode: 304, headers: { ...headers, vary: 'accept-encoding', 'x-content-type-options': 'nosniff' } };
+  }
+  return encodedTextResponse(request, 200, asset.body, contentType, headers);
 }
 
 /**

@@ -25,9 +25,11 @@ export const REPORT_TIMEOUT_MS = 1500;
 /**
  * The redirect page: a meta-refresh fallback (3 s, works without JavaScript) and one inline script
  * that reports the browser fingerprint through the snippet, then `location.replace`s the target.
- * The CSP allows exactly that inline script (by hash) and the snippet's URL.
+ * The CSP allows exactly that inline script (by hash) and same-origin scripts (the snippet, at
+ * `snippetPath` on whatever origin the browser reached the page at).
+ * @example renderRedirectPage('https://shop.example/a', '/_ep/v1/snippet.js').html
  */
-export function renderRedirectPage(target: string, snippetUrl: string): RedirectPage {
+export function renderRedirectPage(target: string, snippetPath: string): RedirectPage {
   const script =
     `(function(){var t=${jsString(target)},d=0;function go(){if(!d){d=1;location.replace(t)}}` +
     `setTimeout(go,${REPORT_TIMEOUT_MS});` +
@@ -42,11 +44,13 @@ export function renderRedirectPage(target: string, snippetUrl: string): Redirect
     '<meta name="robots" content="noindex">' +
     '<title>Redirecting…</title></head><body>' +
     `<p>Redirecting to <a href="${escaped}">${escaped}</a>…</p>` +
-    `<script src="${escapeHtml(snippetUrl)}"></script>` +
+    `<script src="${escapeHtml(snippetPath)}"></script>` +
     `<script>${script}</script></body></html>`;
   const contentSecurityPolicy = [
     "default-src 'none'",
-    `script-src 'sha256-${hash}' ${snippetUrl.split('?')[0]}`,
+    // The snippet is the page's own origin's (`snippetPath` is root-relative): 'self' is exactly that,
+    // on the API's host and behind the distribution alike.
+    `script-src 'sha256-${hash}' 'self'`,
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -1,11 +1,13 @@
 import { recordVisit } from '../domain/record-visit';
 import { settleVisit } from './settle-visit';
 import { resolveRedirectTarget } from '../domain/redirect-target';
+import { landingPageUrl } from '../domain/page-url';
 import { firstTouch } from '../domain/attribution';
 import { InvalidPayloadError } from '../errors';
 import { errorToResponse } from '../http/errors-to-response';
 import type { HttpRequest } from '../http/request';
-import { textResponse, type HttpResponse } from '../http/responses';
+import { encodedTextResponse } from '../http/compression';
+import type { HttpResponse } from '../http/responses';
 import { beginVisit, requestRecordOf } from '../http/visit';
 import type { Runtime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
@@ -14,7 +16,8 @@ import { renderRedirectPage } from './redirect-page';
 /**
  * `GET|HEAD /v1/r?next=…`: the fingerprinting redirect page (the seed's FingerprintView).
  * The request is fingerprinted before `next` is judged (a refused target is still a request worth
- * knowing about, e.g. open-redirect probing); the hit is counted for the resolved target only.
+ * knowing about, e.g. open-redirect probing); the record and the hit are the resolved target
+ * without its fragment (a refused target's record keeps the page's own URL, with no hit).
  */
 export async function redirectPage(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
   const next = request.query.has('next') ? (request.query.get('next') ?? '') : undefined;
@@ -26,15 +29,16 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
     // The site is the redirect page's own host, as for its recorded requests.
     if (visit.verdict.drop !== 'debounced') await runtime.drops.persist(visit.verdict.drop, siteOf(request.url), visit.at);
   } else {
-    const record = requestRecordOf(visit, request.url);
+    // Recorded and counted as the page the browser lands on (no fragment, as the snippet reports
+    // it), so the dashboard and `/v1/hits` credit the target, not the API's own route.
+    const landing = decision.ok ? landingPageUrl(decision.target) : request.url;
+    const record = requestRecordOf(visit, landing);
     const outcome = await recordVisit(runtime.store, {
       record,
       sessionIsNew: visit.sessionIsNew,
-      firstTouch: firstTouch(decision.ok ? decision.target : request.url, request.headers.referer),
+      firstTouch: firstTouch(landing, request.headers.referer),
       debounceSeconds: runtime.config.debounceSeconds,
-      gate: decision.ok
-        ? { url: decision.target, kind: 'request', countHit: true }
-        : { url: request.url, kind: 'request', countHit: false },
+      gate: { url: landing, kind: 'request', countHit: decision.ok },
     });
     settleVisit(runtime, request, outcome, 'redirect');
     cookies = visit.cookies;
@@ -43,9 +47,10 @@ export async function redirectPage(request: HttpRequest, runtime: Runtime): Prom
     const response = errorToResponse(new InvalidPayloadError(decision.reason, { next: [decision.reason] }, 'invalid_redirect'), 'standard');
     return { ...response, cookies };
   }
-  const snippetUrl = new URL('snippet.js', request.url).href;
-  const page = renderRedirectPage(decision.target, snippetUrl);
-  const response = textResponse(200, request.method === 'HEAD' ? '' : page.html, 'text/html; charset=utf-8', {
+  // Root-relative under the base path the browser came through (`/_ep` behind the distribution), so
+  // the snippet and its report reach the API on the origin the browser is on, whatever host the API sees.
+  const page = renderRedirectPage(decision.target, `${request.basePath}/v1/snippet.js`);
+  const response = encodedTextResponse(request, 200, page.html, 'text/html; charset=utf-8', {
     'content-security-policy': page.contentSecurityPolicy,
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer-when-downgrade',

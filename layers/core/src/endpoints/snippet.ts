@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { HttpRequest } from '../http/request';
-import { textResponse, type HttpResponse } from '../http/responses';
+import { compressible, encodedTextResponse, type CompressibleText } from '../http/compression';
+import type { HttpResponse } from '../http/responses';
 import { NotFoundError } from '../errors';
 
 interface SnippetAsset {
-  readonly body: string;
+  /** The script, with its brotli and gzip forms made once per process (on first use). */
+  readonly body: CompressibleText;
   /** Content hash (22 base64url characters of its SHA-256): the ETag and the `?v=` of a pinned URL. */
   readonly hash: string;
 }
@@ -28,7 +30,7 @@ function loadSnippet(file: string): SnippetAsset | undefined {
   if (cached?.file !== file || cached.mtimeMs !== mtimeMs) {
     try {
       const body = readFileSync(file, 'utf8');
-      cached = { file, mtimeMs, asset: { body, hash: createHash('sha256').update(body).digest('base64url').slice(0, 22) } };
+      cached = { file, mtimeMs, asset: { body: compressible(body), hash: createHash('sha256').update(body).digest('base64url').slice(0, 22) } };
     } catch {
       return undefined;
     }
@@ -54,8 +56,8 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /**
- * `GET /v1/snippet.js`: the browser script, first-party, with a content-hash ETag (304 on
- * `If-None-Match`). `?v=<hash>` pins the URL to the content: when it matches, the answer is
+ * `GET /v1/snippet.js`: the browser script, first-party, brotli or gzip as the browser accepts
+ * (compressed once per process), with a content-hash ETag (304 on `If-None-Match`). `?v=<hash>` pins the URL to the content: when it matches, the answer is
  * `immutable` for a year; any other `v` gets the current script with the plain URL's caching.
  * @example await serveSnippet(request, '/var/task/snippet.js')
  */
@@ -68,6 +70,6 @@ export async function serveSnippet(request: HttpRequest, file: string): Promise<
     'cache-control': request.query.get('v') === asset.hash ? SNIPPET_PINNED_CACHE_CONTROL : SNIPPET_CACHE_CONTROL,
     'cross-origin-resource-policy': 'cross-origin',
   };
-  if (matches(request.headers['if-none-match'], etag)) return { statusCode: 304, headers };
-  return textResponse(200, request.method === 'HEAD' ? '' : asset.body, 'text/javascript; charset=utf-8', headers);
+  if (matches(request.headers['if-none-match'], etag)) return { statusCode: 304, headers: { ...headers, vary: 'accept-encoding' } };
+  return encodedTextResponse(request, 200, asset.body, 'text/javascript; charset=utf-8', headers);
 }

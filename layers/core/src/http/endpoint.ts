@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ForbiddenOriginError, MethodNotAllowedError } from '../errors';
 import type { Runtime } from '../runtime';
+import { varyWith } from './compression';
 import { errorToResponse, type ErrorFormat } from './errors-to-response';
 import { toHttpRequest, type HttpRequest } from './request';
 import type { HttpResponse } from './responses';
@@ -81,7 +82,7 @@ function originPolicy(methods: readonly string[], origins: EndpointSpec['origins
     after: (request: Request) => {
       const cors = corsHeaders(resolvedOf(request), origins);
       if (request.response !== null && cors !== 'forbidden') {
-        request.response.headers = { ...request.response.headers, ...cors, vary: 'origin' };
+        request.response.headers = { ...request.response.headers, ...cors, vary: varyWith(request.response.headers?.vary, 'origin') };
       }
     },
   };
@@ -112,7 +113,7 @@ function errorResponder(format: ErrorFormat, origins: EndpointSpec['origins']): 
           current.runtime.logger.error('request failed', { requestId: current.http.requestId, path: current.http.path, error: error as Error });
         }
         const cors = corsHeaders(current, origins);
-        if (cors !== 'forbidden') response.headers = { ...response.headers, ...cors, vary: 'origin' };
+        if (cors !== 'forbidden') response.headers = { ...response.headers, ...cors, vary: varyWith(response.headers.vary, 'origin') };
       }
       request.response = response;
     },

@@ -24,6 +24,16 @@ describe('stripPrefixFunctionCode()', () => {
   it('uses the configured prefix', () => {
     expect(runStripPrefix('/_track', '/_track/v1/r')).toBe('/v1/r');
   });
+
+  it('tells the API the prefix it removed and the host the viewer asked for, overwriting what the viewer sent', () => {
+    const handler = new Function(`${stripPrefixFunctionCode('/_ep')}; return handler;`)() as (event: unknown) => { headers: Record<string, { value: string }> };
+    const sent = { host: { value: 'shop.example' }, 'x-edgeprint-base-path': { value: '/evil' }, 'x-edgeprint-public-host': { value: 'evil.example' } };
+    const result = handler({ request: { uri: '/_ep/v1/r', method: 'GET', querystring: {}, headers: sent, cookies: {} } });
+    expect(result.headers['x-edgeprint-base-path']).toEqual({ value: '/_ep' });
+    expect(result.headers['x-edgeprint-public-host']).toEqual({ value: 'shop.example' });
+    const hostless = handler({ request: { uri: '/_ep/v1/r', method: 'GET', querystring: {}, headers: { 'x-edgeprint-public-host': { value: 'evil.example' } }, cookies: {} } });
+    expect(hostless.headers['x-edgeprint-public-host']).toBeUndefined();
+  });
 });
 
 describe('EdgeprintDistribution', () => {
@@ -65,7 +75,7 @@ describe('EdgeprintDistribution', () => {
           SslSupportMethod: 'sni-only',
         },
         WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
-        CacheBehaviors: [Match.objectLike({ PathPattern: '/_t/*' })],
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/_t/v1/snippet.js' }), Match.objectLike({ PathPattern: '/_t/*' })],
       }),
     });
   });
@@ -74,6 +84,37 @@ describe('EdgeprintDistribution', () => {
     template.resourceCountIs('AWS::S3::Bucket', 0);
     const config = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig;
     expect(config.Logging).toBeUndefined();
+  });
+
+  // Issue 12: the snippet's first load is one cached, compressed fetch at the edge.
+  it('serves the snippet from a cached, compressed behaviour keyed by its ?v= hash, ahead of the API behaviour', () => {
+    template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({
+        MinTTL: 0,
+        DefaultTTL: 86400,
+        MaxTTL: 31536000,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          EnableAcceptEncodingGzip: true,
+          EnableAcceptEncodingBrotli: true,
+          QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['v'] },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        },
+      }),
+    });
+    const config = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig;
+    const [snippet, api] = config.CacheBehaviors as Record<string, unknown>[];
+    expect(snippet).toMatchObject({
+      PathPattern: '/_t/v1/snippet.js',
+      Compress: true,
+      AllowedMethods: ['GET', 'HEAD'],
+      CachePolicyId: { Ref: logicalIdOf(distribution.snippetCachePolicy) },
+      TargetOriginId: api?.TargetOriginId,
+      FunctionAssociations: [expect.objectContaining({ EventType: 'viewer-request' })],
+    });
+    expect(snippet?.OriginRequestPolicyId).toBeUndefined();
+    // The rest of the API stays uncached.
+    expect(api).toMatchObject({ PathPattern: '/_t/*', CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' });
   });
 
   it('strips the configured prefix in a cloudfront-js-2.0 function', () => {

@@ -34,8 +34,27 @@ describe('storedIp()', () => {
       expect(storedIp('::ffff:203.0.113.77', 'truncated')).toBe('203.0.113.0');
     });
 
+    // Issue 11: a 6to4 /48 is the whole embedded IPv4; a Teredo /48 is the relay, with the client's IPv4 in the dropped bits.
+    it.each([
+      ['2002:cb00:714d::1', '203.0.113.0'],
+      ['2002:cb00:714d:abcd:1:2:3:4', '203.0.113.0'],
+      ['2002:c633:6409::', '198.51.100.0'],
+      // RFC 4380's example: server 65.54.227.120, client 192.0.2.45 (inverted in the last 32 bits).
+      ['2001:0000:4136:e378:8000:63bf:3fff:fdd2', '192.0.2.0'],
+      ['2001:0:4136:e378:8000:63bf:34ff:8c88', '203.0.115.0'],
+    ])('truncates the 6to4 or Teredo address %j to its embedded IPv4 /24 (%j)', (raw, stored) => {
+      expect(storedIp(raw, 'truncated')).toBe(stored);
+      expect(storedIp(raw, 'full')).toBe(parseIp(raw)?.toString());
+    });
+
+    it('does not read an IPv4 out of ordinary IPv6 addresses near the transition ranges', () => {
+      expect(storedIp('2001:db8:714d::1', 'truncated')).toBe('2001:db8:714d::');
+      expect(storedIp('2003:cb00:714d::1', 'truncated')).toBe('2003:cb00:714d::');
+      expect(storedIp('2001:1::1', 'truncated')).toBe('2001:1::');
+    });
+
     it('never keeps the host part', () => {
-      for (const raw of ['203.0.113.77', '::ffff:203.0.113.77', '2001:db8:1:2:3:4:5:6']) {
+      for (const raw of ['203.0.113.77', '::ffff:203.0.113.77', '2001:db8:1:2:3:4:5:6', '2002:cb00:714d::1']) {
         const stored = storedIp(raw, 'truncated');
         expect(stored).toBeDefined();
         expect(stored).not.toContain('77');

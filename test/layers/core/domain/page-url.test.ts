@@ -1,4 +1,4 @@
-import { canonicalPageUrl, MAX_URL_LENGTH } from '../../../../layers/core/src/domain/page-url';
+import { canonicalPageUrl, landingPageUrl, MAX_URL_LENGTH, redirectLandingOf } from '../../../../layers/core/src/domain/page-url';
 
 describe('canonicalPageUrl()', () => {
   it.each([
@@ -64,5 +64,37 @@ describe('canonicalPageUrl()', () => {
     const raw = `https://example.com/${'<'.repeat(MAX_URL_LENGTH - 30)}`;
     expect(raw.length).toBeLessThanOrEqual(MAX_URL_LENGTH);
     expect(canonicalPageUrl(raw)).toBeUndefined();
+  });
+});
+
+describe('landingPageUrl()', () => {
+  it.each([
+    ['https://site.example/a.html#x', 'https://site.example/a.html'],
+    ['https://site.example/a?b=1#x#y', 'https://site.example/a?b=1'],
+    ['https://site.example/a#', 'https://site.example/a'],
+    ['https://site.example/a?b=1', 'https://site.example/a?b=1'],
+  ])('%j lands on %j', (url, landing) => {
+    expect(landingPageUrl(url)).toBe(landing);
+  });
+});
+
+describe('redirectLandingOf()', () => {
+  it.each([
+    ['https://site.example/v1/r?next=%2Fa.html%23x', 'https://site.example/a.html'],
+    ['https://site.example/_ep/v1/r?next=%2Fa%3Fb%3D1', 'https://site.example/a?b=1'],
+    ['https://site.example/_ep/v1/r', 'https://site.example/'],
+    ['https://site.example/v1/r?next=https%3A%2F%2Fallowed.example%2Fp%23top', 'https://allowed.example/p'],
+  ])('reads the landing page of the redirect page %j: %j', (page, landing) => {
+    expect(redirectLandingOf(page, ['allowed.example'])).toBe(landing);
+  });
+
+  it.each([
+    'https://site.example/v1/r?next=https%3A%2F%2Fevil.example%2F',
+    'https://site.example/v1/r?next=',
+    'https://site.example/v1/collect?next=%2Fa',
+    'https://site.example/shop/v1/rx?next=%2Fa',
+    'not a url',
+  ])('is undefined for %j (not a redirect page, or a refused next)', (page) => {
+    expect(redirectLandingOf(page, ['allowed.example'])).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import vm from 'node:vm';
 import { escapeHtml, jsString, renderRedirectPage, REPORT_TIMEOUT_MS } from '../../../../layers/core/src/endpoints/redirect-page';
 
-const SNIPPET = 'https://api.example/v1/snippet.js';
+const SNIPPET = '/_ep/v1/snippet.js';
 
 /** Evaluates a JS expression in a bare context: what a browser's script engine would see. */
 function evaluate(source: string): unknown {
@@ -145,7 +145,7 @@ describe('renderRedirectPage()', () => {
         return [name ?? '', values] as const;
       }),
     );
-    expect(directives.get('script-src')).toEqual([`'sha256-${hash}'`, SNIPPET]);
+    expect(directives.get('script-src')).toEqual([`'sha256-${hash}'`, "'self'"]);
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
@@ -158,9 +158,9 @@ describe('renderRedirectPage()', () => {
     expect(first).not.toBe(second);
   });
 
-  it('allows the snippet URL without its query string and escapes it in the markup', () => {
-    const page = renderRedirectPage('https://site.example/', 'https://api.example/v1/snippet.js?v=1&x="');
-    expect(page.contentSecurityPolicy).toContain(" https://api.example/v1/snippet.js;");
-    expect(page.html).toContain('<script src="https://api.example/v1/snippet.js?v=1&#38;x=&#34;"></script>');
+  it('loads the snippet from its root-relative path (escaped), allowed as the page\'s own origin', () => {
+    const page = renderRedirectPage('https://site.example/', '/_ep/v1/snippet.js?v=1&x="');
+    expect(page.contentSecurityPolicy).toContain(" 'self';");
+    expect(page.html).toContain('<script src="/_ep/v1/snippet.js?v=1&#38;x=&#34;"></script>');
   });
 });

@@ -1,3 +1,4 @@
+import zlib, { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,15 +12,19 @@ import {
   snippetHash,
 } from '../../../../layers/core/src/endpoints/snippet';
 
-function request(options: { method?: string; query?: string; ifNoneMatch?: string } = {}): HttpRequest {
+function request(options: { method?: string; query?: string; ifNoneMatch?: string; acceptEncoding?: string } = {}): HttpRequest {
+  const headers: Record<string, string> = {};
+  if (options.ifNoneMatch !== undefined) headers['if-none-match'] = options.ifNoneMatch;
+  if (options.acceptEncoding !== undefined) headers['accept-encoding'] = options.acceptEncoding;
   return {
     method: options.method ?? 'GET',
     path: '/v1/snippet.js',
     query: new URLSearchParams(options.query ?? ''),
-    headers: options.ifNoneMatch === undefined ? {} : { 'if-none-match': options.ifNoneMatch },
+    headers,
     cookies: new Map(),
     rawBody: undefined,
     origin: 'https://api.example',
+    basePath: '',
     url: `https://api.example/v1/snippet.js${options.query === undefined ? '' : `?${options.query}`}`,
     secure: true,
     clientIp: '192.0.2.1',
@@ -32,12 +37,17 @@ const hashOf = (body: string) => createHash('sha256').update(body).digest('base6
 describe('serveSnippet()', () => {
   let dir: string;
   let file: string;
+  let largeFile: string;
   const body = '(()=>{console.log("v1")})();';
+  /** Big enough to be worth compressing (a short body is sent as it is). */
+  const largeBody = Array.from({ length: 200 }, (_, index) => `var signal${index}=navigator.userAgent.length+${index};`).join('\n');
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'edgeprint-serve-'));
     file = join(dir, 'snippet.js');
     writeFileSync(file, body);
+    largeFile = join(dir, 'large.js');
+    writeFileSync(largeFile, largeBody);
   });
 
   afterEach(() => {
@@ -55,11 +65,46 @@ describe('serveSnippet()', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('answers HEAD with the same headers and no body', async () => {
-    const response = await serveSnippet(request({ method: 'HEAD' }), file);
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toBe('');
-    expect(response.headers.etag).toBe(`"${hashOf(body)}"`);
+  // Issue 12: HEAD carries the length GET would send; the HTTP layer (API Gateway, the local server) drops the body.
+  it('answers HEAD with what GET answers, in the same encoding', async () => {
+    for (const acceptEncoding of [undefined, 'gzip', 'gzip, deflate, br']) {
+      const head = await serveSnippet(request({ method: 'HEAD', acceptEncoding }), largeFile);
+      const get = await serveSnippet(request({ acceptEncoding }), largeFile);
+      expect(head).toEqual(get);
+    }
+  });
+
+  describe('compression', () => {
+    it('answers brotli when accepted, else gzip, else the plain script, always with Vary: Accept-Encoding', async () => {
+      const br = await serveSnippet(request({ acceptEncoding: 'gzip, deflate, br' }), largeFile);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.isBase64Encoded).toBe(true);
+      expect(brotliDecompressSync(Buffer.from(br.body as string, 'base64')).toString('utf8')).toBe(largeBody);
+      const gzip = await serveSnippet(request({ acceptEncoding: 'gzip, deflate' }), largeFile);
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(Buffer.from(gzip.body as string, 'base64')).toString('utf8')).toBe(largeBody);
+      const plain = await serveSnippet(request({ acceptEncoding: 'identity' }), largeFile);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toBe(largeBody);
+      for (const response of [br, gzip, plain]) {
+        expect(response.headers.vary).toBe('accept-encoding');
+        expect(response.headers.etag).toBe(`"${hashOf(largeBody)}"`);
+      }
+      expect(Buffer.from(br.body as string, 'base64').length).toBeLessThan(Buffer.from(gzip.body as string, 'base64').length);
+    });
+
+    it('compresses each encoding once per process, not per request', async () => {
+      const first = await serveSnippet(request({ acceptEncoding: 'br' }), largeFile);
+      const second = await serveSnippet(request({ acceptEncoding: 'br' }), largeFile);
+      expect(second.body).toBe(first.body);
+      const spy = jest.spyOn(zlib, 'brotliCompressSync');
+      try {
+        await serveSnippet(request({ acceptEncoding: 'br' }), largeFile);
+        expect(spy).not.toHaveBeenCalled();
+      } finally {
+        spy.mockRestore();
+      }
+    });
   });
 
   it.each([

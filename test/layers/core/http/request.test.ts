@@ -26,6 +26,50 @@ function event(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxy
 }
 
 describe('toHttpRequest()', () => {
+  // Issue 12: the base path and public host the distribution's CloudFront Function (and the local edge proxy) report.
+  describe('behind the distribution (x-edgeprint-base-path, x-edgeprint-public-host)', () => {
+    const behind = (headers: Record<string, string>) => event({ headers: { host: 'abc.execute-api.eu-west-1.amazonaws.com', ...headers } });
+
+    it('puts the reported prefix back into the URL, on the public host when that host is a configured one', () => {
+      const request = toHttpRequest(behind({ 'x-edgeprint-base-path': '/_ep', 'x-edgeprint-public-host': 'Shop.Example' }), {
+        trustCloudFrontViewerAddress: false,
+        allowedOrigins: ['https://shop.example'],
+      });
+      expect(request.basePath).toBe('/_ep');
+      expect(request.origin).toBe('https://shop.example');
+      expect(request.url).toBe('https://shop.example/_ep/v1/r?next=%2Fa');
+    });
+
+    it('believes the public host when it is an allowed redirect host too', () => {
+      const request = toHttpRequest(behind({ 'x-edgeprint-public-host': 'shop.example:8443' }), { trustCloudFrontViewerAddress: false, allowedRedirectHosts: ['shop.example:8443'] });
+      expect(request.origin).toBe('https://shop.example:8443');
+    });
+
+    it('ignores a public host that is not configured (a viewer can send it straight to the API), keeping the base path', () => {
+      const request = toHttpRequest(behind({ 'x-edgeprint-base-path': '/_ep', 'x-edgeprint-public-host': 'evil.example' }), {
+        trustCloudFrontViewerAddress: false,
+        allowedOrigins: ['https://shop.example'],
+        allowedRedirectHosts: ['allowed.example'],
+      });
+      expect(request.origin).toBe('https://abc.execute-api.eu-west-1.amazonaws.com');
+      expect(request.url).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/_ep/v1/r?next=%2Fa');
+    });
+
+    it.each(['', '/', '_ep', '/_ep/v1', '/_ep?', '/a b', `/${'x'.repeat(33)}`, '/../x', '//evil.example', '/_ep\n'])(
+      'ignores the malformed base path %j',
+      (value) => {
+        const request = toHttpRequest(behind({ 'x-edgeprint-base-path': value }), { trustCloudFrontViewerAddress: false });
+        expect(request.basePath).toBe('');
+        expect(request.url).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/v1/r?next=%2Fa');
+      },
+    );
+
+    it('lets the reported base path win over the configured one (the path the browser really used)', () => {
+      const request = toHttpRequest(behind({ 'x-edgeprint-base-path': '/_t' }), { publicOrigin: 'https://shop.example', publicPathPrefix: '/_ep', trustCloudFrontViewerAddress: false });
+      expect(request.url).toBe('https://shop.example/_t/v1/r?next=%2Fa');
+    });
+  });
+
   it('builds the absolute request URL from the API Gateway domain by default', () => {
     const request = toHttpRequest(event(), { trustCloudFrontViewerAddress: false });
     expect(request.url).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/v1/r?next=%2Fa');
