@@ -1,4 +1,4 @@
-import { runtimeFromEnvironment } from '@edgeprint/core';
+import { runtimeFromEnvironment } from '../../layers/core/src/runtime';
 
 /** Scheduled (every 5 minutes): re-sends events the queue refused at ingest from the table's outbox. */
 export const handler = async (): Promise<{ resent: number; remaining: number }> => {

@@ -7,7 +7,7 @@ import { errorToResponse } from '../http/errors-to-response';
 import type { HttpRequest } from '../http/request';
 import { textResponse, type HttpResponse } from '../http/responses';
 import { beginVisit, requestRecordOf } from '../http/visit';
-import type { Runtime } from '../runtime';
+import type { VisitRuntime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
 import { renderRedirectPage } from './redirect-page';
 
@@ -16,7 +16,7 @@ import { renderRedirectPage } from './redirect-page';
  * The request is fingerprinted before `next` is judged (a refused target is still a request worth
  * knowing about, e.g. open-redirect probing); the hit is counted for the resolved target only.
  */
-export async function redirectPage(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function redirectPage(request: HttpRequest, runtime: VisitRuntime): Promise<HttpResponse> {
   const next = request.query.has('next') ? (request.query.get('next') ?? '') : undefined;
   const decision = resolveRedirectTarget(next, request.origin, runtime.config.allowedRedirectHosts);
   const visit = await beginVisit(request, runtime);

@@ -2,7 +2,7 @@ import type { RecordVisitOutcome } from '../domain/record-visit';
 import type { VisitRecord } from '../domain/records';
 import { requestFacts, visitForwardEvent } from '../forwarding/to-forward-event';
 import type { HttpRequest } from '../http/request';
-import type { Runtime } from '../runtime';
+import type { VisitRuntime } from '../runtime';
 
 /**
  * What every recording path does after `recordVisit()`: count a debounced repeat, log a counter or
@@ -10,7 +10,7 @@ import type { Runtime } from '../runtime';
  * @example await settleVisit(runtime, request, record, outcome, 'collect')
  */
 export async function settleVisit(
-  runtime: Runtime,
+  runtime: VisitRuntime,
   request: Pick<HttpRequest, 'headers' | 'requestId'>,
   record: VisitRecord,
   outcome: RecordVisitOutcome,
