@@ -7,7 +7,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ROUTES, type FunctionName } from '../routes';
 import { resolveSettings, type EdgeprintSettings, type EdgeprintSettingsInput } from './config';
-import { CoreLayer } from './constructs/core-layer';
 import { EdgeprintDistribution } from './constructs/edgeprint-distribution';
 import { EdgeprintFunction, type QUEUE_ACTIONS, type TABLE_ACTIONS } from './constructs/edgeprint-function';
 import { EdgeprintHttpApi } from './constructs/edgeprint-http-api';
@@ -113,7 +112,6 @@ export class Edgeprint extends Construct {
   readonly secret: secretsmanager.Secret;
   /** The API key of the admin and server-to-server routes (links, user queries, erasure); read it from Secrets Manager. */
   readonly apiKeySecret: secretsmanager.Secret;
-  readonly coreLayer: CoreLayer;
   readonly events: QueueToForwarder;
   readonly functions: Readonly<Record<FunctionName, EdgeprintFunction>>;
   /** Re-sends, every 5 minutes, the events the queue refused at ingest (kept in the table's outbox). */
@@ -154,9 +152,7 @@ export class Edgeprint extends Construct {
     });
     const jwtSecret =
       settings.jwt?.secretArn === undefined ? undefined : secretsmanager.Secret.fromSecretCompleteArn(this, 'JwtSecret', settings.jwt.secretArn);
-    this.coreLayer = new CoreLayer(this, 'CoreLayer');
     this.events = new QueueToForwarder(this, 'Events', {
-      coreLayer: this.coreLayer.layer,
       forwarding: settings.forwarding,
       removalPolicy,
       ...logs,
@@ -171,7 +167,6 @@ export class Edgeprint extends Construct {
       const fn = new EdgeprintFunction(this, pascal(functionName), {
         name: functionName,
         description: `edgeprint ${functionName}`,
-        coreLayer: this.coreLayer.layer,
         environment: { ...environment, EDGEPRINT_TABLE: this.table.table.tableName },
         commandHooks: access.commandHooks?.(),
         ...logs,
@@ -188,7 +183,6 @@ export class Edgeprint extends Construct {
     this.outboxSweep = new EdgeprintFunction(this, 'OutboxSweep', {
       name: 'outbox-sweep',
       description: 'edgeprint outbox sweep: re-sends events the queue refused at ingest',
-      coreLayer: this.coreLayer.layer,
       environment,
       timeout: Duration.seconds(60),
       ...logs,
@@ -212,7 +206,6 @@ export class Edgeprint extends Construct {
 
     if (settings.siteOrigin !== undefined) {
       this.edgeRecording = new RealtimeLogToIngest(this, 'EdgeRecording', {
-        coreLayer: this.coreLayer.layer,
         table: this.table.table,
         queue: this.events.queue,
         secret: this.secret,

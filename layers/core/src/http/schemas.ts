@@ -60,6 +60,8 @@ export const collectSchema = v.object({
   event: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_]{1,40}$/, 'Must be 1 to 40 characters of a-z, 0-9 or _')), 'pageview'),
   props: v.optional(
     v.pipe(
+      // valibot's record would take an array as an object of index keys; props is a map of names.
+      v.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'Must be an object of properties'),
       v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(40), v.check(wellFormed, WELL_FORMED)), propValue),
       v.check((props) => Object.keys(props).length <= MAX_PROPS, `At most ${MAX_PROPS} properties`),
     ),

@@ -1,7 +1,6 @@
 import { type App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { TABLE_ACTIONS } from '../../../../infra/lib/constructs/edgeprint-function';
@@ -45,7 +44,6 @@ describe('RealtimeLogToIngest', () => {
     queue = new sqs.Queue(stack, 'Events', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED, deadLetterQueue: { queue: new sqs.Queue(stack, 'EventsDlq', { enforceSSL: true }), maxReceiveCount: 5 } });
     secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN);
     recording = new RealtimeLogToIngest(stack, 'EdgeRecording', {
-      coreLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Core', 'arn:aws:lambda:eu-west-1:123456789012:layer:edgeprint-core:1'),
       table,
       queue,
       secret,
