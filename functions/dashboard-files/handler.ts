@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { dashboardFiles, httpEndpoint, runtimeFromEnvironment } from '@edgeprint/core';
+import { dashboardFiles } from '../../layers/core/src/endpoints/dashboard';
+import { httpEndpoint } from '../../layers/core/src/http/endpoint';
+import { runtimeFromEnvironment } from '../../layers/core/src/runtime';
 
 /** The built dashboard (app.js, app.css) ships next to this handler; locally the server points at dashboard/dist. */
 const dashboardDir = process.env.EDGEPRINT_DASHBOARD_DIR ?? join(__dirname);

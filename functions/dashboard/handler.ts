@@ -1,4 +1,6 @@
-import { dashboard, httpEndpoint, runtimeFromEnvironment } from '@edgeprint/core';
+import { dashboard } from '../../layers/core/src/endpoints/dashboard';
+import { httpEndpoint } from '../../layers/core/src/http/endpoint';
+import { runtimeFromEnvironment } from '../../layers/core/src/runtime';
 
 /** GET /dashboard: the dashboard page (or the sign-in form); POST signs in with the API key, or out. */
 export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['GET', 'HEAD', 'POST'], handle: dashboard, origins: 'same-origin' });

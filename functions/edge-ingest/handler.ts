@@ -1,5 +1,6 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { edgeRulesFromEnvironment, ingestKinesisRecords, runtimeFromEnvironment } from '@edgeprint/core';
+import { edgeRulesFromEnvironment, ingestKinesisRecords } from '../../layers/core/src/edge/ingest';
+import { runtimeFromEnvironment } from '../../layers/core/src/runtime';
 
 /**
  * The recording path of the edge: reads CloudFront real-time log records from the Kinesis data

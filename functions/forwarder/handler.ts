@@ -1,4 +1,4 @@
-import { forwarderHandler } from '@edgeprint/core';
+import { forwarderHandler } from '../../layers/core/src/forwarding/forwarder-runtime';
 
 /**
  * The SQS consumer: relays each queued event to every configured provider (GA4, Matomo,

@@ -5,24 +5,25 @@ import { Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
-import { CORE_MODULE_PATH, CoreLayer } from './constructs/core-layer';
 import { EdgeprintDistribution } from './constructs/edgeprint-distribution';
 import { EdgeprintFunction } from './constructs/edgeprint-function';
 
 /** Size goals from the deployment issue (minified bytes of the bundle's `index.js`). */
 export const BUNDLE_BUDGETS = {
-  regional: 150 * 1024,
-  edge: 50 * 1024,
   /**
-   * The core layer holds the domain plus zod, the AWS SDK clients, Powertools logger, middy, isbot
-   * and ipaddr.js (about 0.9 MiB). 1.25 MiB leaves room for a few SDK clients or small libraries
-   * and fails on a heavy one (a second schema library, the full SDK, an unshaken dependency).
+   * Each regional function is bundled alone with what it reaches: the AWS SDK clients it uses (about
+   * 300 KiB of the SDK's shared core and credential chain), Powertools logger, middy, valibot and its
+   * own part of the core (HTTP functions 350 to 520 KiB). The forwarder adds zod (about 440 KiB,
+   * its message and provider parsing) and Powertools batch and idempotency: about 960 KiB. 1 MiB
+   * fails on a heavy addition (the full SDK, an unshaken dependency); zod in an HTTP function is
+   * caught by name in test/infra/lib/stacks.test.ts.
    */
-  layer: 1.25 * 1024 * 1024,
+  regional: 1024 * 1024,
+  edge: 50 * 1024,
 } as const;
 
 export interface BundleInfo {
-  /** `collect`, `forwarder`, `edge`, `core-layer`… */
+  /** `collect`, `forwarder`, `edge`… */
   readonly name: string;
   readonly kind: keyof typeof BUNDLE_BUDGETS;
   /** Absolute path of the staged `index.js` in the cloud assembly. */
@@ -50,7 +51,7 @@ function describe(name: string, kind: BundleInfo['kind'], directory: string, rel
 
 /**
  * Every bundle edgeprint deploys under `root` (an App or a Stack), read from the staged assets:
- * each regional function, the Lambda@Edge function and the core layer.
+ * each regional function and the Lambda@Edge function.
  * @example for (const bundle of bundleReport(app)) console.log(bundle.name, bundle.bytes)
  */
 export function bundleReport(root: IConstruct): BundleInfo[] {
@@ -60,8 +61,6 @@ export function bundleReport(root: IConstruct): BundleInfo[] {
       bundles.push(describe(construct.entryName, 'regional', stagedDirectory(construct), 'index.js'));
     } else if (construct instanceof EdgeprintDistribution) {
       bundles.push(describe('edge', 'edge', stagedDirectory(construct.viewerRequest.lambda as lambda.Function), 'index.js'));
-    } else if (construct instanceof CoreLayer) {
-      bundles.push(describe('core-layer', 'layer', stagedDirectory(construct.layer), join(CORE_MODULE_PATH, 'index.js')));
     }
   }
   return bundles;

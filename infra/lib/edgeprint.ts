@@ -5,7 +5,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ROUTES, type FunctionName } from '../routes';
 import { resolveSettings, type EdgeprintSettings, type EdgeprintSettingsInput } from './config';
-import { CoreLayer } from './constructs/core-layer';
 import { EdgeprintDistribution } from './constructs/edgeprint-distribution';
 import { EdgeprintFunction, type QUEUE_ACTIONS, type TABLE_ACTIONS } from './constructs/edgeprint-function';
 import { EdgeprintHttpApi } from './constructs/edgeprint-http-api';
@@ -118,7 +117,6 @@ export class Edgeprint extends Construct {
   readonly secret: secretsmanager.Secret;
   /** The API key of the admin and server-to-server routes (links, user queries, erasure); read it from Secrets Manager. */
   readonly apiKeySecret: secretsmanager.Secret;
-  readonly coreLayer: CoreLayer;
   readonly events: QueueToForwarder;
   readonly functions: Readonly<Record<FunctionName, EdgeprintFunction>>;
   /** The table's change stream to the event queue (EventBridge Pipe), filtered to created event items. */
@@ -161,9 +159,7 @@ export class Edgeprint extends Construct {
     });
     const jwtSecret =
       settings.jwt?.secretArn === undefined ? undefined : secretsmanager.Secret.fromSecretCompleteArn(this, 'JwtSecret', settings.jwt.secretArn);
-    this.coreLayer = new CoreLayer(this, 'CoreLayer');
     this.events = new QueueToForwarder(this, 'Events', {
-      coreLayer: this.coreLayer.layer,
       forwarding: settings.forwarding,
       removalPolicy,
       ...logs,
@@ -178,7 +174,6 @@ export class Edgeprint extends Construct {
       const fn = new EdgeprintFunction(this, pascal(functionName), {
         name: functionName,
         description: `edgeprint ${functionName}`,
-        coreLayer: this.coreLayer.layer,
         environment: { ...environment, EDGEPRINT_TABLE: this.table.table.tableName },
         commandHooks: access.commandHooks?.(),
         ...logs,
@@ -204,7 +199,6 @@ export class Edgeprint extends Construct {
 
     if (settings.siteOrigin !== undefined) {
       this.edgeRecording = new RealtimeLogToIngest(this, 'EdgeRecording', {
-        coreLayer: this.coreLayer.layer,
         table: this.table.table,
         secret: this.secret,
         environment,

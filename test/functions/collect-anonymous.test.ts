@@ -1,4 +1,4 @@
-import { collectJson, scanTable, useLocalStack } from '../helpers/local-stack';
+import { call, collectJson, scanTable, useLocalStack } from '../helpers/local-stack';
 import { sessionFirstRecord } from '../../layers/core/src/store/sessions/session-item';
 import { forwardEventOfItem } from '../../layers/core/src/forwarding/event-of-item';
 
@@ -26,6 +26,34 @@ describe('POST /v1/collect with anon (no consent to fingerprinting)', () => {
     const forwarded = forwardEventOfItem(session!);
     expect(forwarded).toMatchObject({ url, kind: 'pageview', hit: url });
     for (const field of ['language', 'userAgent', 'ip', 'visitorId', 'country'] as const) expect(forwarded?.[field]).toBeUndefined();
+  });
+
+  // Issue 11: `false`, "true" and form anon=true/anon=0 were a 400, and the pageview was lost.
+  it.each([[true], ['true'], [1], ['1']])('treats anon %j as anonymous', async (anon) => {
+    const url = `${stack().url}/anon/yes-${String(anon)}-${typeof anon}`;
+    expect((await collectJson(stack(), { id: 'shouldNotBeStoredEither', url, anon })).status).toBe(204);
+    const record = sessionFirstRecord((await scanTable(stack())).find((item) => item.type === 'session' && (item.first as { url?: string } | undefined)?.url === url)!)!;
+    expect({ visitorId: record.visitorId, fp: record.fp }).toEqual({ visitorId: undefined, fp: undefined });
+  });
+
+  it.each([[false], ['false'], [0], ['0']])('treats anon %j as not anonymous: recorded with its visitorId', async (anon) => {
+    const url = `${stack().url}/anon/no-${String(anon)}-${typeof anon}`;
+    expect((await collectJson(stack(), { id: 'consented', url, anon })).status).toBe(204);
+    const record = sessionFirstRecord((await scanTable(stack())).find((item) => item.type === 'session' && (item.first as { url?: string } | undefined)?.url === url)!)!;
+    expect(record.visitorId).toBe('consented');
+    expect(record.fp).toBeDefined();
+  });
+
+  it.each([['anon=true', true], ['anon=1', true], ['anon=0', false], ['anon=false', false]])('reads the form field %s', async (field, anonymous) => {
+    const url = `${stack().url}/anon/form-${field.replace('=', '-')}`;
+    const response = await call(stack(), '/v1/collect', {
+      method: 'POST',
+      body: `id=formVisitor&url=${encodeURIComponent(url)}&${field}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(204);
+    const record = sessionFirstRecord((await scanTable(stack())).find((item) => item.type === 'session' && (item.first as { url?: string } | undefined)?.url === url)!)!;
+    expect(record.visitorId).toBe(anonymous ? undefined : 'formVisitor');
   });
 
   it('rejects any other value of anon with 400', async () => {

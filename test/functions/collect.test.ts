@@ -194,6 +194,23 @@ describe('POST /v1/collect', () => {
       await expectRejected({ id: 'v1', url: pageUrl('props-bad'), event: 'e', props }, 'props');
     });
 
+    // Issue 11: these passed the schema, then failed every write with a 503 and Retry-After (lib-dynamodb refuses them).
+    it.each([[2 ** 53], [9007199254740993], [-(2 ** 53)], [1e20]])('refuses the prop number %p (beyond 2^53 - 1) with a 400 naming props, not a 503', async (value) => {
+      await expectRejected(`{"id":"v1","url":"${pageUrl('props-unsafe')}","event":"e","props":{"a":${value}}}`, 'props', { raw: true });
+    });
+
+    it('stores the largest exact numbers, and the smallest DynamoDB keeps, exactly', async () => {
+      const url = pageUrl('props-exact');
+      const props = { max: Number.MAX_SAFE_INTEGER, min: -Number.MAX_SAFE_INTEGER, tiny: 1e-130, float: 0.1 + 0.2 };
+      expect((await collectJson(stack(), { id: 'v1', url, event: 'e', props })).status).toBe(204);
+      expect((await recordsFor(url))[0]?.props).toEqual(props);
+    });
+
+    it('refuses a lone surrogate (not Unicode text, not storable) with a 400 naming the field', async () => {
+      await expectRejected(`{"id":"v1","url":"${pageUrl('surrogate')}","event":"e","props":{"a":"\\ud800"}}`, 'props', { raw: true });
+      await expectRejected(`{"id":"v1","url":"${pageUrl('surrogate')}","title":"x\\udc00"}`, 'title', { raw: true });
+    });
+
     it('accepts a confidence from 0 to 1', async () => {
       for (const confidence of [0, 0.5, 1]) {
         const url = pageUrl('confidence');

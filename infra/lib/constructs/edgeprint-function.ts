@@ -9,7 +9,6 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { packageRoot } from '../package-root';
-import { CORE_MODULE } from './core-layer';
 
 /** The functions' sources: `functions/<name>/handler.ts`. */
 export const FUNCTIONS_DIR = join(packageRoot(__dirname), 'functions');
@@ -46,8 +45,6 @@ export const QUEUE_ACTIONS = {
 export interface EdgeprintFunctionProps {
   /** `functions/<name>/handler.ts` is the entry. */
   readonly name: string;
-  /** The core layer; `@edgeprint/core` is then left out of the bundle and resolved from /opt. */
-  readonly coreLayer: lambda.ILayerVersion;
   /** @default 90 */
   readonly logRetentionDays?: number;
   /** @default RemovalPolicy.RETAIN */
@@ -63,12 +60,13 @@ export interface EdgeprintFunctionProps {
 }
 
 /**
- * The one way edgeprint defines a regional Lambda: latest Node.js on arm64, esbuild bundle
- * (minified, module-first, source maps), the core layer, an explicit log group with retention,
+ * The one way edgeprint defines a regional Lambda: latest Node.js on arm64, its own esbuild bundle
+ * (minified, tree-shaken from its handler, module-first, source maps; no layer: each function holds
+ * only the code its route reaches, docs/architecture.md), an explicit log group with retention,
  * X-Ray, and an own role with no managed policies. Permissions come only through the `bind*`
  * methods, which grant exactly the actions the function uses.
  * @example
- * const fn = new EdgeprintFunction(this, 'Hits', { name: 'hits', coreLayer })
+ * const fn = new EdgeprintFunction(this, 'Hits', { name: 'hits' })
  * fn.bindTable(table, 'read')
  */
 export class EdgeprintFunction extends NodejsFunction {
@@ -97,7 +95,6 @@ export class EdgeprintFunction extends NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       role,
-      layers: [props.coreLayer],
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'edgeprint',
@@ -110,7 +107,9 @@ export class EdgeprintFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         // Measured: module-first resolution gives smaller and faster-loading bundles than CJS `main`.
         mainFields: ['module', 'main'],
-        externalModules: [CORE_MODULE],
+        // Nothing external, the AWS SDK included (the default leaves @aws-sdk/* to the runtime's copy):
+        // bundled, it is tree-shaken to the clients a function uses and pinned to the tested version.
+        externalModules: [],
         forceDockerBundling: false,
         commandHooks: props.commandHooks,
       },

@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -8,7 +7,6 @@ import type { ForwardingSettings } from '../config';
 import { EdgeprintFunction } from './edgeprint-function';
 
 export interface QueueToForwarderProps {
-  readonly coreLayer: lambda.ILayerVersion;
   readonly forwarding: ForwardingSettings;
   readonly logRetentionDays: number;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -52,7 +50,7 @@ export function forwarderEnvironment(forwarding: ForwardingSettings, maxAttempts
  * (the `aws-sqs-lambda` pattern): TLS-only, SQS-managed encryption, visibility timeout 6x the
  * forwarder's timeout (a slow batch is not re-delivered while it still runs), and the forwarder's
  * delivery ledger (Powertools idempotency table) so a redelivered event reaches a provider once.
- * @example const events = new QueueToForwarder(this, 'Events', { coreLayer, forwarding: { providers: {} }, logRetentionDays: 90, logRemovalPolicy })
+ * @example const events = new QueueToForwarder(this, 'Events', { forwarding: { providers: {} }, logRetentionDays: 90, logRemovalPolicy })
  */
 export class QueueToForwarder extends Construct {
   readonly queue: sqs.Queue;
@@ -91,7 +89,6 @@ export class QueueToForwarder extends Construct {
     this.forwarder = new EdgeprintFunction(this, 'Forwarder', {
       name: 'forwarder',
       description: 'edgeprint forwarder: relays queued events to the configured providers',
-      coreLayer: props.coreLayer,
       timeout,
       environment: forwarderEnvironment(props.forwarding, maxReceiveCount),
       logRetentionDays: props.logRetentionDays,

@@ -14,7 +14,6 @@ import { REALTIME_LOG_FIELDS } from '../../../layers/core/src/edge/realtime-log'
 import { EdgeprintFunction } from './edgeprint-function';
 
 export interface RealtimeLogToIngestProps {
-  readonly coreLayer: lambda.ILayerVersion;
   /** The table the regional API records into; the ingest records the edge's navigations there too. */
   readonly table: dynamodb.ITable;
   /** The regional fingerprint secret (the edge bundle is built with the same value). */
@@ -51,7 +50,7 @@ export const FAILURE_QUEUE_RETENTION = Duration.days(14);
  * (partial batch responses, bisect on error, bounded retries, an on-failure queue), which records
  * through the same domain code as the regional API. Attach `realtimeLogConfig` to the site's
  * behaviour of the distribution.
- * @example const recording = new RealtimeLogToIngest(this, 'EdgeRecording', { coreLayer, table, secret, environment, rules, logRetentionDays: 90, logRemovalPolicy })
+ * @example const recording = new RealtimeLogToIngest(this, 'EdgeRecording', { table, secret, environment, rules, logRetentionDays: 90, logRemovalPolicy })
  */
 export class RealtimeLogToIngest extends Construct {
   /** Encrypts the stream: its records hold full viewer IPs and cookies, so reading them also needs kms:Decrypt on this key. */
@@ -115,7 +114,6 @@ export class RealtimeLogToIngest extends Construct {
     this.ingest = new EdgeprintFunction(this, 'Ingest', {
       name: 'edge-ingest',
       description: 'edgeprint edge ingest: records CloudFront real-time log records (navigations, hits)',
-      coreLayer: props.coreLayer,
       timeout: Duration.seconds(60),
       environment: { ...props.environment, EDGEPRINT_EDGE_RULES: JSON.stringify(edgeRulesOf(props.rules)) },
       logRetentionDays: props.logRetentionDays,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { ConfigError } from './errors';
 
 /** What is stored of a client IP. `truncated` zeroes the IPv4 last octet or the IPv6 last 80 bits. */
@@ -71,51 +71,62 @@ export interface EdgeprintConfig {
   readonly jwt?: JwtConfig;
 }
 
-const list = z
-  .string()
-  .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+// valibot rather than zod: the same checks at a fraction of the load cost (every function reads its config at cold start; docs/decisions.md).
+const list = v.pipe(
+  v.optional(v.string(), ''),
+  v.transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0)),
+);
 
-const integer = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).optional().default(fallback);
+/** A whole number from its decimal text (the environment is text), within bounds. */
+const wholeNumber = (min: number, max: number) =>
+  v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
-const environmentSchema = z.object({
-  EDGEPRINT_TABLE: z.string().min(3).max(255),
-  EDGEPRINT_DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().min(1).optional().default('us-east-1'),
+const integer = (fallback: number, min: number, max: number) => v.optional(wholeNumber(min, max), String(fallback));
+
+const url = v.pipe(v.string(), v.url());
+const flag = v.optional(v.picklist(['true', 'false']), 'false');
+const retentionDays = v.optional(wholeNumber(1, 760));
+
+const environmentSchema = v.object({
+  EDGEPRINT_TABLE: v.pipe(v.string(), v.minLength(3), v.maxLength(255)),
+  EDGEPRINT_DYNAMODB_ENDPOINT: v.optional(url),
+  AWS_REGION: v.optional(v.pipe(v.string(), v.minLength(1)), 'us-east-1'),
   EDGEPRINT_ALLOWED_ORIGINS: list,
   EDGEPRINT_REDIRECT_HOSTS: list,
-  EDGEPRINT_PUBLIC_ORIGIN: z.url().optional(),
-  EDGEPRINT_PUBLIC_PATH_PREFIX: z
-    .string()
-    .regex(/^(\/[A-Za-z0-9_-]{1,64})?$/, 'must be empty or one path segment such as /_ep')
-    .optional()
-    .default(''),
-  EDGEPRINT_IP_MODE: z.enum(['full', 'truncated', 'none']).optional().default('truncated'),
-  EDGEPRINT_GPC_MODE: z.enum(['anonymous', 'drop', 'ignore']).optional().default('anonymous'),
+  EDGEPRINT_PUBLIC_ORIGIN: v.optional(url),
+  EDGEPRINT_PUBLIC_PATH_PREFIX: v.optional(
+    v.pipe(v.string(), v.regex(/^(\/[A-Za-z0-9_-]{1,64})?$/, 'must be empty or one path segment such as /_ep')),
+    '',
+  ),
+  EDGEPRINT_IP_MODE: v.optional(v.picklist(['full', 'truncated', 'none']), 'truncated'),
+  EDGEPRINT_GPC_MODE: v.optional(v.picklist(['anonymous', 'drop', 'ignore']), 'anonymous'),
   EDGEPRINT_COOKIE_DAYS: integer(30, 1, 400),
   EDGEPRINT_DEBOUNCE_SECONDS: integer(10, 0, 3600),
   EDGEPRINT_HITS_MAX_AGE: integer(30, 0, 86400),
   // Optional: only the functions that hash or sign are given it (see withFingerprintSecret).
-  EDGEPRINT_SECRET: z.string().min(16, 'EDGEPRINT_SECRET must be at least 16 characters').optional(),
-  EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS: z.enum(['true', 'false']).optional().default('false'),
+  EDGEPRINT_SECRET: v.optional(v.pipe(v.string(), v.minLength(16, 'EDGEPRINT_SECRET must be at least 16 characters'))),
+  EDGEPRINT_TRUST_CLOUDFRONT_VIEWER_ADDRESS: flag,
   EDGEPRINT_RETENTION_DAYS: integer(395, 1, 760),
-  EDGEPRINT_QUEUE_URL: z.url().optional(),
-  EDGEPRINT_SQS_ENDPOINT: z.url().optional(),
-  EDGEPRINT_PRIVACY_MODE: z.enum(['cookie', 'cookieless']).optional().default('cookie'),
-  EDGEPRINT_RETENTION_SESSIONS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
-  EDGEPRINT_RETENTION_FINGERPRINTS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
-  EDGEPRINT_RETENTION_MARKERS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
-  EDGEPRINT_RETENTION_DEVICES_DAYS: z.coerce.number().int().min(1).max(760).optional(),
-  EDGEPRINT_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(760).optional(),
-  EDGEPRINT_RETENTION_ACTIVITY_DAYS: z.coerce.number().int().min(1).max(760).optional(),
-  EDGEPRINT_FINGERPRINT_JA4: z.enum(['true', 'false']).optional().default('false'),
-  EDGEPRINT_API_KEY: z.string().min(16, 'EDGEPRINT_API_KEY must be at least 16 characters').max(512).optional(),
-  EDGEPRINT_JWT_JWKS_URL: z.url().optional(),
-  EDGEPRINT_JWT_SECRET: z.string().min(32, 'EDGEPRINT_JWT_SECRET must be at least 32 characters (HS256 key)').max(512).optional(),
-  EDGEPRINT_JWT_ISSUER: z.string().min(1).max(512).optional(),
+  EDGEPRINT_QUEUE_URL: v.optional(url),
+  EDGEPRINT_SQS_ENDPOINT: v.optional(url),
+  EDGEPRINT_PRIVACY_MODE: v.optional(v.picklist(['cookie', 'cookieless']), 'cookie'),
+  EDGEPRINT_RETENTION_SESSIONS_DAYS: retentionDays,
+  EDGEPRINT_RETENTION_FINGERPRINTS_DAYS: retentionDays,
+  EDGEPRINT_RETENTION_MARKERS_DAYS: retentionDays,
+  EDGEPRINT_RETENTION_DEVICES_DAYS: retentionDays,
+  EDGEPRINT_RETENTION_EVENTS_DAYS: retentionDays,
+  EDGEPRINT_RETENTION_ACTIVITY_DAYS: retentionDays,
+  EDGEPRINT_FINGERPRINT_JA4: flag,
+  EDGEPRINT_API_KEY: v.optional(v.pipe(v.string(), v.minLength(16, 'EDGEPRINT_API_KEY must be at least 16 characters'), v.maxLength(512))),
+  EDGEPRINT_JWT_JWKS_URL: v.optional(url),
+  EDGEPRINT_JWT_SECRET: v.optional(
+    v.pipe(v.string(), v.minLength(32, 'EDGEPRINT_JWT_SECRET must be at least 32 characters (HS256 key)'), v.maxLength(512)),
+  ),
+  EDGEPRINT_JWT_ISSUER: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(512))),
   EDGEPRINT_JWT_AUDIENCE: list,
 });
+
+type Environment = v.InferOutput<typeof environmentSchema>;
 
 /** The CNIL limits: 13 months for identifiers, 25 months for the analytics data collected. */
 export const DEFAULT_IDENTIFIER_DAYS = 395;
@@ -125,7 +136,7 @@ export const DEFAULT_ANALYTICS_DAYS = 760;
  * Per-type TTLs: each `EDGEPRINT_RETENTION_<TYPE>_DAYS` when set; otherwise `EDGEPRINT_RETENTION_DAYS`
  * (default 395) for the identifiers and 760 days for the analytics data (events, activity).
  */
-function retentionFrom(e: z.infer<typeof environmentSchema>): Retention {
+function retentionFrom(e: Environment): Retention {
   const identifiers = e.EDGEPRINT_RETENTION_DAYS;
   return Object.freeze({
     sessions: e.EDGEPRINT_RETENTION_SESSIONS_DAYS ?? identifiers,
@@ -138,7 +149,7 @@ function retentionFrom(e: z.infer<typeof environmentSchema>): Retention {
 }
 
 /** The JWKS must be fetched over https; plain http only on loopback (tests, a local identity provider). */
-function jwtFrom(e: z.infer<typeof environmentSchema>): JwtConfig | undefined {
+function jwtFrom(e: Environment): JwtConfig | undefined {
   if (e.EDGEPRINT_JWT_JWKS_URL === undefined && e.EDGEPRINT_JWT_SECRET === undefined) return undefined;
   if (e.EDGEPRINT_JWT_JWKS_URL !== undefined) {
     const url = new URL(e.EDGEPRINT_JWT_JWKS_URL);
@@ -163,12 +174,12 @@ const hostPattern = /^[a-z0-9.-]+(:\d{1,5})?$/i;
  * @example const config = loadConfig(process.env)
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeprintConfig {
-  const parsed = environmentSchema.safeParse(env);
+  const parsed = v.safeParse(environmentSchema, env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.issues.map((issue) => `${v.getDotPath(issue) ?? 'environment'}: ${issue.message}`);
     throw new ConfigError(`Invalid edgeprint configuration: ${problems.join('; ')}`);
   }
-  const e = parsed.data;
+  const e = parsed.output;
   const badOrigins = e.EDGEPRINT_ALLOWED_ORIGINS.filter((origin) => !originPattern.test(origin));
   const badHosts = e.EDGEPRINT_REDIRECT_HOSTS.filter((host) => !hostPattern.test(host));
   if (badOrigins.length > 0 || badHosts.length > 0) {

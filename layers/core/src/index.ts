@@ -1,9 +1,13 @@
 /**
- * The edgeprint core, deployed as one Lambda layer. Handlers in `functions/` import only from here.
+ * The edgeprint core's public surface, for tests, tools and the CLI. Handlers in `functions/` do not
+ * import it: they import the narrow modules their route needs by path, with their own composition
+ * root from `compose/`, so each Lambda bundle holds only the code it reaches (docs/architecture.md).
  */
 export { loadConfig, type EdgeprintConfig, type IpMode, type GpcMode, type PrivacyMode, type Retention } from './config';
 export * from './errors';
-export { createRuntime, runtimeFromEnvironment, type Runtime } from './runtime';
+export { createRuntime, runtimeFromEnvironment, type Runtime, type BaseRuntime, type VisitRuntime } from './runtime';
+export { createBaseRuntime } from './compose/base';
+export { createVisitRuntime } from './compose/visit';
 export { httpEndpoint, type EndpointSpec } from './http/endpoint';
 export { toHttpRequest, type HttpRequest } from './http/request';
 export type { HttpResponse } from './http/responses';

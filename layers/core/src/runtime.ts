@@ -1,53 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadConfig, type EdgeprintConfig } from './config';
-import type { DropReason } from './domain/visitor-policy';
+import type { EdgeprintConfig } from './config';
 import type { EventStore } from './domain/records';
 import { createTableContext, type TableContext } from './store/client';
 import { dynamoEventStore } from './store/dynamo-event-store';
-import { readSecret } from './secrets/read-secret';
 import type { UserStore } from './domain/users';
 import { dynamoUserStore } from './store/dynamo-user-store';
 import { tokenVerifier, type TokenVerifier } from './auth/bearer-token';
-import { cookielessSessions, type CookielessSessions } from './privacy/cookieless';
-import { getSalt } from './store/salts/get-salt';
-import { createSalt } from './store/salts/create-salt';
-import { deleteSalt } from './store/salts/delete-salt';
-import type { PersistedDropReason } from './aggregates/counters';
-import { dayOf } from './aggregates/dimensions';
-import { addDropCount } from './store/aggregates/add-drop-count';
-import { operatorMetrics } from './observability/metrics';
+import type { CookielessSessions } from './privacy/cookieless';
+import { dropCounter, type DropCounter } from './compose/drop-counter';
+import { cookielessFor } from './compose/cookieless';
+import { fromEnvironment, resetComposedRuntimes } from './compose/environment';
 
-/** Counts accepted-but-not-recorded events per reason and logs the running totals. */
-export interface DropCounter {
-  count(reason: DropReason, route: string): void;
-  /**
-   * Keeps a bot or GPC drop for the dashboard: one ADD on the site's drop counters of that UTC day
-   * (1 write unit). Never throws: a failed write is logged and the visitor's answer is unchanged.
-   */
-  persist(reason: PersistedDropReason, site: string | undefined, at: Date): Promise<void>;
-  totals(): Readonly<Record<string, number>>;
-}
-
-function dropCounter(logger: Logger, table: TableContext): DropCounter {
-  const totals: Record<string, number> = {};
-  return {
-    count(reason, route) {
-      totals[reason] = (totals[reason] ?? 0) + 1;
-      operatorMetrics().dropped(reason);
-      logger.info('event dropped', { reason, route, droppedTotal: totals[reason] });
-    },
-    async persist(reason, site, at) {
-      const day = dayOf(at);
-      if (site === undefined || day === undefined) return;
-      // Written at once rather than batched in memory: a frozen or recycled Lambda would lose a batch.
-      await addDropCount(table, site, day, reason).catch((error: unknown) => {
-        logger.warn('drop counter not stored', { reason, site, error: error instanceof Error ? error.message : String(error) });
-      });
-    },
-    totals: () => ({ ...totals }),
-  };
-}
+export type { DropCounter } from './compose/drop-counter';
 
 /** Everything a handler needs, built once per cold start and injected (clock and ids too, for tests). */
 export interface Runtime {
@@ -67,7 +32,18 @@ export interface Runtime {
   readonly cookieless?: CookielessSessions;
 }
 
-/** @example const runtime = createRuntime(loadConfig(process.env)) */
+/** What every HTTP function has: config, logger, table, event store, drop counters, clock and ids (`compose/base.ts`). */
+export type BaseRuntime = Pick<Runtime, 'config' | 'logger' | 'table' | 'store' | 'drops' | 'now' | 'newEventId'>;
+
+/** What the recording routes have: the base plus cookieless sessions (`compose/visit.ts`). */
+export type VisitRuntime = BaseRuntime & Pick<Runtime, 'cookieless'>;
+
+/**
+ * Everything any function can need, built at once: the local stack's shared handlers, the SDK's
+ * `recordRequest()`, the admin and forwarding functions. The hot HTTP functions compose less
+ * (`compose/`), so they load only what their route uses.
+ * @example const runtime = createRuntime(loadConfig(process.env))
+ */
 export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<Runtime, 'config'>> = {}): Runtime {
   const logger = overrides.logger ?? new Logger({ serviceName: 'edgeprint' });
   const table = createTableContext({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
@@ -79,51 +55,21 @@ export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<R
     table: overrides.table ?? table,
     users: overrides.users ?? dynamoUserStore(table, config.retention),
     tokens: overrides.tokens ?? tokenVerifier(config.jwt),
-    cookieless:
-      overrides.cookieless ??
-      (config.privacyMode === 'cookieless'
-        ? cookielessSessions({
-            salts: { get: (day) => getSalt(table, day), create: (day, salt, expires) => createSalt(table, day, salt, expires), remove: (day) => deleteSalt(table, day) },
-            sessionExists: async (sessionId) => (await store.getSession(sessionId)) !== undefined,
-          })
-        : undefined),
+    cookieless: overrides.cookieless ?? cookielessFor(config, table, store),
     drops: overrides.drops ?? dropCounter(logger, overrides.table ?? table),
     now: overrides.now ?? (() => new Date()),
     newEventId: overrides.newEventId ?? randomUUID,
   };
 }
 
-let shared: Promise<Runtime> | undefined;
-
 /**
- * The environment with `EDGEPRINT_SECRET`, `EDGEPRINT_API_KEY` and `EDGEPRINT_JWT_SECRET` filled in
- * from Secrets Manager when only their `_ARN` variables are given (the deployed functions): read
- * once, at cold start.
- */
-async function resolveSecrets(env: NodeJS.ProcessEnv): Promise<Record<string, string | undefined>> {
-  // Each `<NAME>_ARN` fills `<NAME>` when it is not set directly (locally they come from config).
-  const names = ['EDGEPRINT_SECRET', 'EDGEPRINT_API_KEY', 'EDGEPRINT_JWT_SECRET'] as const;
-  const missing = names.filter((name) => env[name] === undefined && env[`${name}_ARN`] !== undefined);
-  if (missing.length === 0) return env;
-  const values = await Promise.all(missing.map((name) => readSecret(env[`${name}_ARN`] as string, env.AWS_REGION)));
-  return { ...env, ...Object.fromEntries(missing.map((name, index) => [name, values[index]])) };
-}
-
-/**
- * The process-wide runtime from the environment, created on first use (cold start) and reused.
+ * The process-wide full runtime from the environment, created on first use (cold start) and reused.
  * A failed start (a missing secret, say) is not cached, so the next invocation tries again.
+ * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['GET'], handle: userSessions })
  */
-export function runtimeFromEnvironment(): Promise<Runtime> {
-  shared ??= resolveSecrets(process.env)
-    .then((env) => createRuntime(loadConfig(env)))
-    .catch((error: unknown) => {
-      shared = undefined;
-      throw error;
-    });
-  return shared;
-}
+export const runtimeFromEnvironment: () => Promise<Runtime> = fromEnvironment((config) => createRuntime(config));
 
-/** Forgets the process-wide runtime so the next request reads the environment again (local stack restarts, tests). */
+/** Forgets every process-wide runtime (full and composed) so the next request reads the environment again (local stack restarts, tests). */
 export function resetRuntimeForTests(): void {
-  shared = undefined;
+  resetComposedRuntimes();
 }

@@ -7,30 +7,30 @@ import { InvalidPayloadError } from '../errors';
 import { parseBody } from '../http/body';
 import type { HttpRequest } from '../http/request';
 import { noContent, type HttpResponse } from '../http/responses';
-import { collectSchema, toFieldErrors } from '../http/schemas';
+import { check, collectSchema } from '../http/schemas';
 import { beginVisit } from '../http/visit';
-import type { Runtime } from '../runtime';
+import type { VisitRuntime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
 
 /**
  * A browser report (fingerprint plus pageview or custom event): validate, run the pipeline, record.
  * Shared by `POST /v1/collect` and `POST /v1/r`. Answers 204; bots and GPC drops get the same 204.
  */
-export async function collect(request: HttpRequest, runtime: Runtime, route: string): Promise<HttpResponse> {
+export async function collect(request: HttpRequest, runtime: VisitRuntime, route: string): Promise<HttpResponse> {
   const { fields } = parseBody(request, runtime.config.maxBodyBytes);
-  const parsed = collectSchema.safeParse(fields);
+  const parsed = check(collectSchema, fields);
   const given = typeof fields.url === 'string' ? fields.url : undefined;
   const rawUrl = given ?? (fields.url === undefined ? request.headers.referer : undefined);
   const reported = canonicalPageUrl(rawUrl);
   // The redirect page's report names the page itself; it is recorded as the page the browser lands on.
   const url = route === 'redirect' && reported !== undefined ? (redirectLandingOf(reported, runtime.config.allowedRedirectHosts) ?? reported) : reported;
-  const errors = parsed.success ? {} : toFieldErrors(parsed.error);
+  const errors = parsed.success ? {} : parsed.fields;
   if (url === undefined && errors.url === undefined) {
     errors.url = [rawUrl === undefined ? 'Required (or send a Referer header)' : 'Must be an absolute http(s) URL of at most 2048 characters'];
   }
   if (!parsed.success || url === undefined) throw new InvalidPayloadError('Invalid request', errors);
-  const input = parsed.data;
-  const visit = await beginVisit(request, runtime, { anonymous: input.anon !== undefined });
+  const input = parsed.output;
+  const visit = await beginVisit(request, runtime, { anonymous: input.anon === true });
   if (visit.verdict.drop !== undefined) {
     runtime.drops.count(visit.verdict.drop, route);
     if (visit.verdict.drop !== 'debounced') await runtime.drops.persist(visit.verdict.drop, siteOf(url), visit.at);

@@ -3,13 +3,13 @@ import { InvalidPayloadError } from '../errors';
 import type { HttpRequest } from '../http/request';
 import { jsonResponse, type HttpResponse } from '../http/responses';
 import { MAX_HIT_URLS } from '../http/schemas';
-import type { Runtime } from '../runtime';
+import type { BaseRuntime } from '../runtime';
 
 /**
  * `GET /v1/hits?url=…&url=…`: unique-session hit counts, one batched read, keyed by the urls as sent.
  * The raw query string is parsed here (API Gateway joins repeated parameters with commas, which URLs contain).
  */
-export async function hitCounts(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function hitCounts(request: HttpRequest, runtime: BaseRuntime): Promise<HttpResponse> {
   const urls = request.query.getAll('url');
   if (urls.length === 0 || urls.length > MAX_HIT_URLS) {
     throw new InvalidPayloadError('Invalid request', { url: [`Give 1 to ${MAX_HIT_URLS} url parameters`] });

@@ -9,7 +9,7 @@ import type { HttpRequest } from '../http/request';
 import { encodedTextResponse } from '../http/compression';
 import type { HttpResponse } from '../http/responses';
 import { beginVisit, requestRecordOf } from '../http/visit';
-import type { Runtime } from '../runtime';
+import type { VisitRuntime } from '../runtime';
 import { siteOf } from '../aggregates/dimensions';
 import { renderRedirectPage } from './redirect-page';
 
@@ -19,7 +19,7 @@ import { renderRedirectPage } from './redirect-page';
  * knowing about, e.g. open-redirect probing); the record and the hit are the resolved target
  * without its fragment (a refused target's record keeps the page's own URL, with no hit).
  */
-export async function redirectPage(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function redirectPage(request: HttpRequest, runtime: VisitRuntime): Promise<HttpResponse> {
   const next = request.query.has('next') ? (request.query.get('next') ?? '') : undefined;
   const decision = resolveRedirectTarget(next, request.origin, runtime.config.allowedRedirectHosts);
   const visit = await beginVisit(request, runtime);

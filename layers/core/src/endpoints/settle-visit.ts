@@ -1,7 +1,7 @@
 import type { RecordVisitOutcome } from '../domain/record-visit';
 import type { HttpRequest } from '../http/request';
 import { operatorMetrics } from '../observability/metrics';
-import type { Runtime } from '../runtime';
+import type { BaseRuntime } from '../runtime';
 
 /**
  * What every recording path does after `recordVisit()`: count a debounced repeat and log a
@@ -9,7 +9,7 @@ import type { Runtime } from '../runtime';
  * item is the event, carried to the queue by the table's change stream.
  * @example settleVisit(runtime, request, outcome, 'collect')
  */
-export function settleVisit(runtime: Runtime, request: Pick<HttpRequest, 'requestId'>, outcome: RecordVisitOutcome, route: string): void {
+export function settleVisit(runtime: Pick<BaseRuntime, 'drops' | 'logger'>, request: Pick<HttpRequest, 'requestId'>, outcome: RecordVisitOutcome, route: string): void {
   if (!outcome.recorded) {
     runtime.drops.count(outcome.reason, route);
     return;

@@ -7,11 +7,14 @@ import { errorToResponse, type ErrorFormat } from './errors-to-response';
 import { toHttpRequest, type HttpRequest } from './request';
 import type { HttpResponse } from './responses';
 
-export interface EndpointSpec {
+/** What the wrapper itself uses of a runtime; each function composes the rest it needs. */
+export type EndpointRuntime = Pick<Runtime, 'config' | 'logger'>;
+
+export interface EndpointSpec<R extends EndpointRuntime = Runtime> {
   /** Methods the route answers; OPTIONS (CORS preflight) is handled here for all of them. */
   readonly methods: readonly string[];
   readonly errorFormat?: ErrorFormat;
-  readonly handle: (request: HttpRequest, runtime: Runtime) => Promise<HttpResponse>;
+  readonly handle: (request: HttpRequest, runtime: R) => Promise<HttpResponse>;
   /**
    * `same-origin`: a browser call from any other origin, configured or not, gets 403 and no CORS
    * grant (the dashboard: its session must not be usable from a partner site).
@@ -26,7 +29,7 @@ type Middleware = middy.MiddlewareObj<Event, HttpResponse>;
 
 /** What the first middleware resolved for one invocation. */
 interface Resolved {
-  readonly runtime: Runtime;
+  readonly runtime: EndpointRuntime;
   readonly http: HttpRequest;
 }
 
@@ -39,7 +42,7 @@ function resolvedOf(request: Request): Resolved {
 }
 
 /** Resolves the runtime (cold start: config and secrets) and the request view once per invocation. */
-function resolveRuntime(getRuntime: () => Runtime | Promise<Runtime>): Middleware {
+function resolveRuntime(getRuntime: () => EndpointRuntime | Promise<EndpointRuntime>): Middleware {
   return {
     before: async (request: Request) => {
       const runtime = await getRuntime();
@@ -49,7 +52,9 @@ function resolveRuntime(getRuntime: () => Runtime | Promise<Runtime>): Middlewar
 }
 
 /** CORS headers for an allowed cross-origin caller; `*` and echoing any origin are never used. */
-function corsHeaders({ http, runtime }: Resolved, origins: EndpointSpec['origins'] = 'configured'): Record<string, string> | 'forbidden' {
+type Origins = EndpointSpec['origins'];
+
+function corsHeaders({ http, runtime }: Resolved, origins: Origins = 'configured'): Record<string, string> | 'forbidden' {
   const origin = http.headers.origin;
   if (origin === undefined) return {};
   const normalized = origin.toLowerCase();
@@ -59,7 +64,7 @@ function corsHeaders({ http, runtime }: Resolved, origins: EndpointSpec['origins
 }
 
 /** Answers preflights and refuses browser calls from origins that are not configured. */
-function originPolicy(methods: readonly string[], origins: EndpointSpec['origins']): Middleware {
+function originPolicy(methods: readonly string[], origins: Origins): Middleware {
   const allow = [...methods, 'OPTIONS'].join(', ');
   return {
     before: (request: Request) => {
@@ -99,7 +104,7 @@ function methodGuard(methods: readonly string[]): Middleware {
 }
 
 /** Maps any error to a response; 5xx details go to the log with the request id, never to the client. */
-function errorResponder(format: ErrorFormat, origins: EndpointSpec['origins']): Middleware {
+function errorResponder(format: ErrorFormat, origins: Origins): Middleware {
   return {
     onError: (request: Request) => {
       const error = request.error;
@@ -123,9 +128,10 @@ function errorResponder(format: ErrorFormat, origins: EndpointSpec['origins']): 
 /**
  * Wraps an endpoint into a Lambda handler: runtime resolution, error mapping, origin policy and
  * method guard around the endpoint's own `handle`. Importing a handler module has no side effects.
- * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['POST'], handle: collect })
+ * The runtime type is the function's own composition (`compose/`), so a handler's bundle holds only what it builds.
+ * @example export const handler = httpEndpoint(visitRuntimeFromEnvironment, { methods: ['POST'], handle: (request, runtime) => collect(request, runtime, 'collect') })
  */
-export function httpEndpoint(getRuntime: () => Runtime | Promise<Runtime>, spec: EndpointSpec) {
+export function httpEndpoint<R extends EndpointRuntime>(getRuntime: () => R | Promise<R>, spec: EndpointSpec<R>) {
   return middy<Event, HttpResponse>()
     .use(errorResponder(spec.errorFormat ?? 'standard', spec.origins))
     .use(resolveRuntime(getRuntime))
@@ -133,6 +139,7 @@ export function httpEndpoint(getRuntime: () => Runtime | Promise<Runtime>, spec:
     .use(methodGuard(spec.methods))
     .handler(async (event: Event) => {
       const { http, runtime } = resolved.get(event) as Resolved;
-      return spec.handle(http, runtime);
+      // The runtime stored for this event is the one getRuntime returned: an R.
+      return spec.handle(http, runtime as R);
     });
 }

@@ -3,7 +3,7 @@ import { storedIp } from '../domain/ip';
 import { CLOUDFRONT_TLS_HEADERS, requestSignals, type RequestSignals } from '../domain/request-signals';
 import { isSessionId, newSessionId } from '../domain/session-id';
 import { visitorVerdict, type VisitorVerdict } from '../domain/visitor-policy';
-import type { Runtime } from '../runtime';
+import type { VisitRuntime } from '../runtime';
 import type { RequestRecord } from '../domain/records';
 import { SESSION_COOKIE, sessionCookie } from './cookies';
 import type { HttpRequest } from './request';
@@ -38,7 +38,7 @@ export interface AssignedSession {
  * yesterday's when that session exists (see privacy/cookieless.ts).
  * @example const { sessionId, cookies } = await assignSession(request, runtime)
  */
-export async function assignSession(request: HttpRequest, runtime: Runtime): Promise<AssignedSession> {
+export async function assignSession(request: HttpRequest, runtime: VisitRuntime): Promise<AssignedSession> {
   const { config } = runtime;
   if (config.privacyMode === 'cookieless' && runtime.cookieless !== undefined) {
     const session = await runtime.cookieless.resolve({
@@ -57,7 +57,7 @@ export async function assignSession(request: HttpRequest, runtime: Runtime): Pro
 }
 
 /** The request's headers as signals may use them: CloudFront's TLS headers only when CloudFront is trusted to have set them. */
-function signalHeaders(request: HttpRequest, runtime: Runtime): Readonly<Record<string, string | undefined>> {
+function signalHeaders(request: HttpRequest, runtime: VisitRuntime): Readonly<Record<string, string | undefined>> {
   if (runtime.config.trustCloudFrontViewerAddress) return request.headers;
   const headers = { ...request.headers };
   for (const name of CLOUDFRONT_TLS_HEADERS) delete headers[name];
@@ -70,7 +70,7 @@ function signalHeaders(request: HttpRequest, runtime: Runtime): Readonly<Record<
  * (bots, GPC drop) get a throwaway session id and touch nothing.
  * @example const visit = await beginVisit(request, runtime)
  */
-export async function beginVisit(request: HttpRequest, runtime: Runtime, options: { readonly anonymous?: boolean } = {}): Promise<Visit> {
+export async function beginVisit(request: HttpRequest, runtime: VisitRuntime, options: { readonly anonymous?: boolean } = {}): Promise<Visit> {
   const { config } = runtime;
   const policy = visitorVerdict({
     userAgent: request.headers['user-agent'],

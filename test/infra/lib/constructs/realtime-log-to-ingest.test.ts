@@ -1,7 +1,6 @@
 import { type App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { TABLE_ACTIONS } from '../../../../infra/lib/constructs/edgeprint-function';
@@ -34,7 +33,7 @@ describe('RealtimeLogToIngest', () => {
     statementsOf(roleLogicalId).map((statement) => ({ actions: [statement.Action].flat().sort() as string[], resource: statement.Resource as unknown }));
 
   beforeAll(() => {
-    // One stack with only what the construct needs; the layer is referenced, not built.
+    // One stack with only what the construct needs.
     app = newApp();
     stack = new Stack(app, 'Recording', { env: { region: 'eu-west-1' } });
     table = new dynamodb.Table(stack, 'Table', {
@@ -45,7 +44,6 @@ describe('RealtimeLogToIngest', () => {
     queue = new sqs.Queue(stack, 'Events', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED, deadLetterQueue: { queue: new sqs.Queue(stack, 'EventsDlq', { enforceSSL: true }), maxReceiveCount: 5 } });
     secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN);
     recording = new RealtimeLogToIngest(stack, 'EdgeRecording', {
-      coreLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Core', 'arn:aws:lambda:eu-west-1:123456789012:layer:edgeprint-core:1'),
       table,
       secret,
       environment: { EDGEPRINT_IP_MODE: 'truncated', EDGEPRINT_PRIVACY_MODE: 'cookieless' },
@@ -146,7 +144,9 @@ describe('RealtimeLogToIngest', () => {
     it('runs the edge-ingest handler on arm64 with the regional runtime, the edge rules (no secret in them) and the secret ARN', () => {
       const properties = template.toJSON().Resources[ingestId()].Properties;
       expect(recording.ingest.entryName).toBe('edge-ingest');
-      expect(properties).toEqual(expect.objectContaining({ Architectures: ['arm64'], MemorySize: 256, Timeout: 60, Layers: ['arn:aws:lambda:eu-west-1:123456789012:layer:edgeprint-core:1'] }));
+      expect(properties).toEqual(expect.objectContaining({ Architectures: ['arm64'], MemorySize: 256, Timeout: 60 }));
+      // Its own bundle, no layer (docs/architecture.md, how a function is composed).
+      expect(properties.Layers).toBeUndefined();
       const variables = properties.Environment.Variables as Record<string, unknown>;
       expect(variables).toEqual(
         expect.objectContaining({
