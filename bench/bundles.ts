@@ -101,9 +101,6 @@ function invocation(name: string): { event: unknown; call: string; expect: strin
       const record = { kinesis: { data: Buffer.from('not a real-time log line').toString('base64'), sequenceNumber: '1' } };
       return { event: { Records: [record] }, call: '1 malformed log record → skipped, no failures', expect: 'Array.isArray(r.batchItemFailures) && r.batchItemFailures.length === 0' };
     }
-    case 'outbox-sweep':
-      // Its only work is a table Query: measure the load, not a call that needs DynamoDB.
-      return { event: undefined, call: 'require only (its handler reads the table)', expect: 'true' };
     default:
       // Admin routes check the API key first (401), the public ones the method (405): both answer without the network.
       return { event: apiEvent('DELETE', `/v1/${name}`), call: 'DELETE → 405 (method guard) or 401 (admin key check)', expect: '(r.statusCode === 405 || r.statusCode === 401)' };

@@ -20,7 +20,7 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export const TABLE_ACTIONS = {
   /** Hits and session reads; the user lookups on gsi1. */
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  /** The core's access patterns (layers/core/src/store/), the outbox included. */
+  /** The core's access patterns (layers/core/src/store/). */
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',

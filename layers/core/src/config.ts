@@ -53,7 +53,7 @@ export interface EdgeprintConfig {
   readonly fingerprintSecret: string;
   /** Trust the `CloudFront-Viewer-Address` header for the client IP (only when fronted by our distribution). */
   readonly trustCloudFrontViewerAddress: boolean;
-  /** Days identifiers (sessions, fingerprints, markers, devices) are kept unless set per type; also the outbox's TTL. */
+  /** Days identifiers (sessions, fingerprints, markers, devices) are kept unless set per type */
   readonly retentionDays: number;
   readonly maxBodyBytes: number;
   /** The event queue for forwarding; forwarding is off when unset. */
@@ -61,7 +61,7 @@ export interface EdgeprintConfig {
   /** Only for the local SQS stand-in. */
   readonly sqsEndpoint?: string;
   readonly privacyMode: PrivacyMode;
-  /** TTL per item type. `retentionDays` above is the identifiers' default (and the outbox's TTL). */
+  /** TTL per item type. `retentionDays` above is the identifiers' default. */
   readonly retention: Retention;
   /** Include CloudFront's JA4 TLS fingerprint in the request-fingerprint hash (version 2). */
   readonly fingerprintJa4: boolean;

@@ -3,7 +3,7 @@ import type { TableContext } from './client';
 
 /**
  * Every item a Query matches, page after page. For item collections that are small by design
- * (one session, one user's devices, one outbox shard); large reads paginate to their caller instead.
+ * (one session, one user's devices); large reads paginate to their caller instead.
  * @example const items = await queryAll(table, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'S#…' } })
  */
 export async function queryAll(table: TableContext, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
