@@ -35,6 +35,7 @@ export function visitForwardEvent(record: VisitRecord, facts: RequestFacts, sess
     userId: session?.userId,
     userAgent: anonymous ? undefined : facts.userAgent,
     ip: record.signals?.ip,
+    requestFingerprint: record.fingerprint?.id,
     language: facts.language,
     country: record.signals?.country,
     gpc: record.gpc,

@@ -3,6 +3,9 @@ import { OPEN_ENDED, PREFIXES, type Increments } from '../aggregates/counters';
 import { OTHER } from '../aggregates/dimensions';
 import { MARKER_RETENTION_DAYS } from '../aggregates/fold';
 import { addDayCounters } from './aggregates/add-day-counters';
+import { DEVICE_RETENTION_DAYS } from '../aggregates/returning';
+import { addRealtimeVisitors } from './aggregates/add-realtime-visitors';
+import { claimDevice } from './aggregates/claim-device';
 import { claimSessionDay } from './aggregates/claim-session-day';
 import { claimVisitorDay } from './aggregates/claim-visitor-day';
 import { getPresentCounters } from './aggregates/get-present-counters';
@@ -74,6 +77,8 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
       const units = await addDayCounters(table, site, day, toWrite, latestAt);
       if (units !== undefined && units >= softLimitKb) remember(full, key);
     },
+    claimDevice: (site, deviceHash, sessionHash, now) => claimDevice(table, { site, deviceHash, sessionHash, now, retentionDays: DEVICE_RETENTION_DAYS }),
+    addRealtime: (site, minute, hashes) => addRealtimeVisitors(table, site, minute, hashes),
     async touchSite(site, day) {
       const key = `${site}\n${day}`;
       if (listed.has(key)) return;
