@@ -42,7 +42,7 @@ export async function readStats(table: TableContext, query: StatsQuery): Promise
 
 export interface RealtimeAnswer {
   readonly site: string;
-  /** Distinct visitors (a visitorId, else a session) with an event counted in the last 5 minutes. */
+  /** Distinct visitors (browser sessions, one per cookie) with an event recorded in the last 5 minutes. */
   readonly visitors: number;
   /** Start of the window: the first of the 5 minutes. */
   readonly since: string;

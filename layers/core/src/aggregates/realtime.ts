@@ -16,7 +16,9 @@ export function minuteOf(at: Date | string): string {
 
 /**
  * The realtime writes of a batch: per (site, minute) of the events recorded in the last 5 minutes,
- * the short hashes of their visitors (the visitorId's hash, else the session's). Older events (a
+ * the short hashes of their sessions. A session is one browser's cookie, so it stands for a visitor;
+ * the visitorId is not used here because a session's first events (a redirect page, the edge) may
+ * come without it and the same browser would then count twice. Older events (a
  * backlog, a redelivery) are not realtime and cost nothing. One write per (site, minute) in the batch.
  * @example realtimeWrites(plan.groups, now) // [{ site, minute, hashes }]
  */
@@ -25,7 +27,7 @@ export function realtimeWrites(groups: readonly SessionGroup[], now: Date): { si
   const until = minuteOf(new Date(now.getTime() + 60_000));
   const writes = new Map<string, { site: string; minute: string; hashes: Set<string> }>();
   for (const group of groups) {
-    const visitor = (group.visitorHash ?? group.sessionHash).slice(0, 10);
+    const visitor = group.sessionHash.slice(0, 10);
     for (const event of group.events) {
       const minute = minuteOf(event.at);
       if (minute < since || minute > until) continue;
