@@ -232,7 +232,13 @@ function drawChart(stats: Stats): void {
         { label: 'Visitors, previous period', stroke: '#8fb0e0', width: 2, points: { show: false }, show: stats.previous !== undefined },
       ],
       axes: [
-        { stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, ticks: { stroke: '#d0d0d0' } },
+        {
+          stroke: '#1a1a1a',
+          grid: { stroke: '#e3e3e3' },
+          ticks: { stroke: '#d0d0d0' },
+          // 24-hour UTC times, and ISO month-day dates: the same on every locale.
+          values: (_self, splits) => splits.map((x) => new Date(x * 1000).toISOString().slice(points.hourly ? 11 : 5, points.hourly ? 16 : 10)),
+        },
         {
           stroke: '#1a1a1a',
           grid: { stroke: '#e3e3e3' },

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { ForwardEvent } from '../forwarding/event';
 import { mergeIncrements, type Increments } from './counters';
 import { countGroup, planAggregation, type ClaimOutcome, type CountedEvent, type SessionGroup } from './fold';
-import { recordRealtime, type RealtimeStore } from './realtime';
 import { recogniseDevice, type DeviceMarkerStore } from './returning';
 
 /** The aggregation's storage port (implemented over the table in store/dynamo-aggregate-store.ts). */
-export interface AggregateStore extends DeviceMarkerStore, RealtimeStore {
+export interface AggregateStore extends DeviceMarkerStore {
   claimSession(group: SessionGroup, now: Date): Promise<ClaimOutcome & { readonly visitorChecked: boolean }>;
   /** True when this call created the (site, day, visitor) marker. */
   claimVisitor(group: SessionGroup & { readonly visitorHash: string }, token: string): Promise<boolean>;
@@ -71,7 +70,7 @@ async function claimGroup(group: SessionGroup, deps: AggregatorDependencies, now
     }
   }
   claim = await recogniseDevice(group, claim, deps, now);
-  const count = countGroup(group, claim);
+  const count = countGroup(group, claim, now);
   return { group, claim, visitorToken, fresh: count.fresh, increments: count.increments };
 }
 
@@ -158,6 +157,5 @@ export async function aggregateBatch(events: readonly ForwardEvent[], deps: Aggr
       for (const chunk of chunks(groups)) await aggregateDay(site, day, chunk, deps, now, failures);
     }),
   );
-  await recordRealtime(plan.groups, deps, now);
   return failures;
 }

@@ -44,6 +44,12 @@ export const PREFIXES = {
  */
 export const HOURLY = { pageviews: 'hp', visitors: 'hv' } as const;
 
+/** Realtime minute counters on the day item, `t<HHMM>`: sessions last active in that UTC minute (aggregates/realtime.ts). */
+export const REALTIME_PREFIX = 't';
+
+/** Whether an attribute name is a realtime minute counter. @example isRealtimeCounter('t1007') // true */
+export const isRealtimeCounter = (name: string): boolean => /^t\d{4}$/.test(name);
+
 export type CountedDimension = keyof typeof PREFIXES;
 
 /** Dimensions whose values are open-ended (any path, host or campaign): the ones a full item folds into `(other)`. */

@@ -1,5 +1,6 @@
 import type { ForwardEvent } from '../forwarding/event';
 import { add, HOURLY, PREFIXES, TOTALS, type Increments } from './counters';
+import { realtimeIncrements } from './realtime';
 import { agentOf, countryOf, dayOf, externalReferrer, pagePath, shortHash, siteOf, utmOf } from './dimensions';
 
 /**
@@ -160,6 +161,8 @@ export interface ClaimOutcome {
   readonly countedPages: ReadonlySet<string>;
   /** Set when the visitor marker was claimed for this group: true when it was new. */
   readonly newVisitor?: boolean;
+  /** The session's last active minute (`HHMM`) that day before this claim, when its marker had one (realtime.ts). */
+  readonly lastMinute?: string;
   /** Set when a new session with a new cookie was recognised as a device seen in an earlier session (returning.ts). */
   readonly recognisedBy?: 'visitorId' | 'fingerprint';
 }
@@ -178,12 +181,15 @@ export interface GroupCount {
  * (by visitorId when the session's first events carry one, else as its own visitor), with its
  * browser, OS, device type and country, and the hour of its first event. A new session also counts
  * its entry page (its earliest page) and, when it may (a device key, no GPC), whether it is a
- * returning device: by its cookie set on an earlier day, else as `claim.recognisedBy` says.
+ * returning device: by its cookie set on an earlier day, else as `claim.recognisedBy` says. With
+ * `now`, a recently active session also moves its realtime minute counter (realtime.ts).
  * @example const { increments } = countGroup(group, { newSession: true, countedEvents: new Set(), countedPages: new Set(), newVisitor: true })
  */
-export function countGroup(group: SessionGroup, claim: ClaimOutcome): GroupCount {
+export function countGroup(group: SessionGroup, claim: ClaimOutcome, now?: Date): GroupCount {
   const increments: Increments = new Map();
   const fresh = group.events.filter((event) => !claim.countedEvents.has(event.eventHash));
+  // A redelivery (nothing fresh) moves nothing: the first delivery did.
+  if (now !== undefined && fresh.length > 0) realtimeIncrements(group, claim, now, increments);
   const newPageHashes: string[] = [];
   for (const event of fresh) {
     if (event.gpc) add(increments, TOTALS.gpc);

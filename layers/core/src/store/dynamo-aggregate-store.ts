@@ -3,8 +3,8 @@ import { OPEN_ENDED, PREFIXES, type Increments } from '../aggregates/counters';
 import { OTHER } from '../aggregates/dimensions';
 import { MARKER_RETENTION_DAYS } from '../aggregates/fold';
 import { addDayCounters } from './aggregates/add-day-counters';
+import { latestMinute } from '../aggregates/realtime';
 import { DEVICE_RETENTION_DAYS } from '../aggregates/returning';
-import { addRealtimeVisitors } from './aggregates/add-realtime-visitors';
 import { claimDevice } from './aggregates/claim-device';
 import { claimSessionDay } from './aggregates/claim-session-day';
 import { claimVisitorDay } from './aggregates/claim-visitor-day';
@@ -65,6 +65,7 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
         eventHashes: group.events.map((event) => event.eventHash),
         pageHashes: [...new Set(group.events.flatMap((event) => (event.pageHash === undefined ? [] : [event.pageHash])))],
         visitorHash: group.visitorHash,
+        minute: latestMinute(group),
         now,
         retentionDays,
       }),
@@ -78,7 +79,6 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
       if (units !== undefined && units >= softLimitKb) remember(full, key);
     },
     claimDevice: (site, deviceHash, sessionHash, now) => claimDevice(table, { site, deviceHash, sessionHash, now, retentionDays: DEVICE_RETENTION_DAYS }),
-    addRealtime: (site, minute, hashes) => addRealtimeVisitors(table, site, minute, hashes),
     async touchSite(site, day) {
       const key = `${site}\n${day}`;
       if (listed.has(key)) return;
