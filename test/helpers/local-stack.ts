@@ -91,12 +91,12 @@ export async function scanTable(stack: LocalStack): Promise<Record<string, unkno
 }
 
 /**
- * Items the dashboard's aggregation keeps (`AGG#…` day and drop counters, `AGGSITES`, `AGS#`/`AGV#`
+ * Items the dashboard's aggregation keeps (`AGG#…` day and drop counters, `AGGSITES`, `AGS#`/`AGV#`/`AGD#`
  * markers): the queue consumer writes them asynchronously, after the request that caused them.
  */
 const AGGREGATE_ITEMS = {
-  FilterExpression: 'NOT (begins_with(pk, :agg) OR begins_with(pk, :ags) OR begins_with(pk, :agv))',
-  ExpressionAttributeValues: { ':agg': { S: 'AGG' }, ':ags': { S: 'AGS#' }, ':agv': { S: 'AGV#' } },
+  FilterExpression: 'NOT (begins_with(pk, :agg) OR begins_with(pk, :ags) OR begins_with(pk, :agv) OR begins_with(pk, :agd))',
+  ExpressionAttributeValues: { ':agg': { S: 'AGG' }, ':ags': { S: 'AGS#' }, ':agv': { S: 'AGV#' }, ':agd': { S: 'AGD#' } },
 };
 
 /**
