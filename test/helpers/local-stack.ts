@@ -90,6 +90,11 @@ export async function scanTable(stack: LocalStack): Promise<Record<string, unkno
   return items;
 }
 
+/** True for an item the aggregation writes in the background (see AGGREGATE_ITEMS): tests comparing table snapshots leave them out. */
+export function isAggregateItem(item: Record<string, unknown>): boolean {
+  return typeof item.pk === 'string' && /^(AGG|AGS#|AGV#|AGD#)/.test(item.pk);
+}
+
 /**
  * Items the dashboard's aggregation keeps (`AGG#…` day and drop counters, `AGGSITES`, `AGS#`/`AGV#`/`AGD#`
  * markers): the queue consumer writes them asynchronously, after the request that caused them.
