@@ -17,6 +17,7 @@ export const ROUTES = [
   { path: '/v1/users/{userId}/sessions', functionName: 'user-sessions' },
   { path: '/v1/users/{userId}/devices', functionName: 'user-devices' },
   { path: '/v1/stats', functionName: 'stats' },
+  { path: '/v1/stats/realtime', functionName: 'stats-realtime' },
   { path: '/dashboard', functionName: 'dashboard' },
   { path: '/dashboard/{file}', functionName: 'dashboard-files' },
 ] as const;

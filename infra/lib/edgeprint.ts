@@ -46,6 +46,7 @@ export const ROUTE_ACCESS: Record<FunctionName, RouteAccess> = {
   'erase-user': { table: 'readWrite', apiKey: true },
   'erase-session': { table: 'readWrite', apiKey: true },
   stats: { table: 'read', apiKey: true },
+  'stats-realtime': { table: 'read', apiKey: true },
   // The page and the sign-in: the API key to check, the runtime's secret to sign the session cookie.
   dashboard: { apiKey: true, fingerprintSecret: true },
   // app.js and app.css from its bundle, and stats.json for a signed-in admin (the session cookie's MAC).

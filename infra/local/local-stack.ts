@@ -85,6 +85,7 @@ function loadHandlers(): Record<FunctionName, LambdaHttpHandler> {
     'user-sessions': require('../../functions/user-sessions/handler').handler,
     'user-devices': require('../../functions/user-devices/handler').handler,
     stats: require('../../functions/stats/handler').handler,
+    'stats-realtime': require('../../functions/stats-realtime/handler').handler,
     dashboard: require('../../functions/dashboard/handler').handler,
     'dashboard-files': require('../../functions/dashboard-files/handler').handler,
   };

@@ -42,6 +42,7 @@ describe('CORS and the Origin policy', () => {
     '/v1/users/{userId}/sessions': () => ({ path: `/v1/users/cors-${randomUUID()}/sessions`, options: { headers: admin() }, status: 200 }),
     '/v1/users/{userId}/devices': () => ({ path: `/v1/users/cors-${randomUUID()}/devices`, options: { headers: admin() }, status: 200 }),
     '/v1/stats': () => ({ path: '/v1/stats?site=cors.example', options: { headers: admin() }, status: 200 }),
+    '/v1/stats/realtime': () => ({ path: '/v1/stats/realtime?site=cors.example', options: { headers: admin() }, status: 200 }),
     // The dashboard: the sign-in page and its stylesheet, same origin only.
     '/dashboard': () => ({ path: '/dashboard', options: {}, status: 200 }),
     '/dashboard/{file}': () => ({ path: '/dashboard/app.css', options: {}, status: 200 }),

@@ -104,7 +104,8 @@ export function planDay(seed: number, sites: readonly string[], apiOrigin: strin
     sessions.push({
       site: apiHost,
       visitorId: `redirected${seed}x${index}`,
-      agent: AGENTS[1],
+      // Two different browsers: their request fingerprints (which the redirect page records before any visitorId) differ.
+      agent: AGENTS[1 + index]!,
       country: 'FR',
       gpc: false,
       steps: [{ kind: 'redirect', next: '/landing' }, { kind: 'pageview', url: `${apiOrigin}/landing` }],
@@ -175,6 +176,10 @@ export interface ExpectedSite {
   devices: Map<string, number>;
   countries: Map<string, number>;
   customEvents: Map<string, number>;
+  /** Entry pages: the first page of each session. */
+  entries: Map<string, number>;
+  /** Sessions of a browser whose visitorId an earlier session showed (cookies cleared); GPC sessions are left out. */
+  returningByVisitorId: number;
 }
 
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
@@ -189,7 +194,7 @@ export function expectedDay(day: PlannedDay): Map<string, ExpectedSite> {
   const siteOf = (site: string): ExpectedSite => {
     let entry = sites.get(site);
     if (entry === undefined) {
-      entry = { visitors: 0, sessions: 0, pageviews: 0, events: 0, gpc: 0, bots: 0, pages: new Map(), urls: new Map(), referrers: new Map(), campaigns: new Map(), sources: new Map(), browsers: new Map(), os: new Map(), devices: new Map(), countries: new Map(), customEvents: new Map() };
+      entry = { visitors: 0, sessions: 0, pageviews: 0, events: 0, gpc: 0, bots: 0, pages: new Map(), urls: new Map(), referrers: new Map(), campaigns: new Map(), sources: new Map(), browsers: new Map(), os: new Map(), devices: new Map(), countries: new Map(), customEvents: new Map(), entries: new Map(), returningByVisitorId: 0 };
       sites.set(site, entry);
     }
     return entry;
@@ -200,7 +205,10 @@ export function expectedDay(day: PlannedDay): Map<string, ExpectedSite> {
     site.sessions += 1;
     // GPC visits are anonymous: no visitorId is stored or queued, so each session is its own visitor.
     const visitorKey = session.gpc ? `session:${index}` : `${session.site}\n${session.visitorId}`;
-    if (!seenVisitors.has(visitorKey)) {
+    const first = session.steps[0]!;
+    bump(site.entries, first.kind === 'redirect' ? '/v1/r' : new URL(first.url).pathname);
+    if (seenVisitors.has(visitorKey)) site.returningByVisitorId += 1;
+    else {
       seenVisitors.add(visitorKey);
       site.visitors += 1;
       bump(site.browsers, session.gpc ? '(unknown)' : session.agent.browser);

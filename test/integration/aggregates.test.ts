@@ -51,7 +51,13 @@ describe('aggregates through the local stack', () => {
       gpc: expected.gpc,
       bots: expected.bots,
       gpcDropped: 0,
+      // Every cookie is new today: returning devices are the browsers seen again by their visitorId.
+      returning: expected.returningByVisitorId,
+      returningByCookie: 0,
+      returningByVisitorId: expected.returningByVisitorId,
+      returningByFingerprint: 0,
     });
+    expect(stats.entries).toEqual(rankedList(expected.entries));
     expect(stats.days.reduce((sum, day) => sum + day.pageviews, 0)).toBe(expected.pageviews);
     const pages = [...expected.pages].map(([path, page]) => ({ path, pageviews: page.pageviews, sessions: page.sessions.size }));
     expect([...stats.pages].sort((a, b) => a.path.localeCompare(b.path))).toEqual(pages.sort((a, b) => a.path.localeCompare(b.path)));
@@ -80,6 +86,17 @@ describe('aggregates through the local stack', () => {
     bodies = (await stack().queue.messages('main')).map((message) => message.body);
     await stack().queue.drain(60_000);
     forwarded = stub.acceptedRequests('webhook').flatMap((request) => (JSON.parse(request.body) as { events: { gpc: boolean }[] }).events);
+  });
+
+  it('counts the visitors of the last 5 minutes of every site on /v1/stats/realtime', async () => {
+    for (const [site, numbers] of expected) {
+      const response = await call(stack(), `/v1/stats/realtime?site=${encodeURIComponent(site)}`, { headers: apiKey() });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { site: string; visitors: number; since: string };
+      // One per browser session: the day's sessions were all sent a moment ago.
+      expect(body).toEqual({ site, visitors: numbers.sessions, since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/) });
+      expect(Date.now() - Date.parse(body.since)).toBeLessThanOrEqual(5 * 60_000);
+    }
   });
 
   it('queued every recorded event once, and no bot', () => {
@@ -174,6 +191,15 @@ describe('aggregates through the local stack', () => {
     const bad = await call(stack(), '/v1/stats?site=a.example&from=2026-02-30&dimension=nope', { headers: apiKey() });
     expect(bad.status).toBe(400);
     expect(Object.keys(((await bad.json()) as { error: { fields: Record<string, string[]> } }).error.fields).sort()).toEqual(['dimension', 'from']);
+    const badCompare = await call(stack(), '/v1/stats?site=a.example&compare=last-year', { headers: apiKey() });
+    expect(badCompare.status).toBe(400);
+    expect(((await badCompare.json()) as { error: { fields: Record<string, string[]> } }).error.fields).toEqual({ compare: ['Must be previous'] });
+    expect((await call(stack(), `/v1/stats/realtime?site=${SITES[0]}`)).status).toBe(401);
+    for (const query of ['', '?site=', '?site=not%20a%20host', `?site=${'a'.repeat(300)}`]) {
+      const response = await call(stack(), `/v1/stats/realtime${query}`, { headers: apiKey() });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: expect.objectContaining({ fields: { site: [expect.stringContaining('Required')] } }) });
+    }
   });
 
   it('lists the sites and, without a site, answers for the most recent one', async () => {

@@ -19,7 +19,7 @@ export { serveSnippet } from './endpoints/snippet';
 export { linkSessionEndpoint } from './endpoints/link';
 export { userSessions, userDevices } from './endpoints/users';
 export { eraseUserEndpoint, eraseSessionEndpoint } from './endpoints/erase';
-export { dashboard, dashboardFiles, stats } from './endpoints/dashboard';
+export { dashboard, dashboardFiles, stats, statsRealtime } from './endpoints/dashboard';
 export { eraseUser, eraseSession, ERASURE_TYPES, type ErasureCounts } from './privacy/erase';
 export { sweepExpired } from './privacy/sweep-expired';
 export { linkSession } from './store/links/link-session';

@@ -366,12 +366,12 @@ describe('buildEdgeprintApp()', () => {
       const apiKey = { Ref: logicalIdOf(stacks.regional.edgeprint.apiKeySecret) };
       const readsKey = (name: Parameters<typeof fn>[0]) =>
         statementsFor(fn(name)).some((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue') && resourcesOfStatement(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(apiKey)));
-      const admin = ['link', 'user-sessions', 'user-devices', 'erase-user', 'erase-session', 'stats', 'dashboard', 'dashboard-files'] as const;
+      const admin = ['link', 'user-sessions', 'user-devices', 'erase-user', 'erase-session', 'stats', 'stats-realtime', 'dashboard', 'dashboard-files'] as const;
       expect(ROUTES.map((route) => route.functionName).filter((name) => readsKey(name)).sort()).toEqual([...admin].sort());
       for (const name of admin) {
         expect(regional.toJSON().Resources[logicalIdOf(fn(name))].Properties.Environment.Variables.EDGEPRINT_API_KEY_ARN).toEqual(apiKey);
       }
-      for (const name of ['user-sessions', 'user-devices', 'stats', 'dashboard-files'] as const) {
+      for (const name of ['user-sessions', 'user-devices', 'stats', 'stats-realtime', 'dashboard-files'] as const) {
         expect(statementsFor(fn(name)).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([...TABLE_ACTIONS.read].sort());
       }
       // The dashboard page itself reads no table: its data comes from dashboard-files' stats.json.

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { ForwardEvent } from '../forwarding/event';
 import { mergeIncrements, type Increments } from './counters';
 import { countGroup, planAggregation, type ClaimOutcome, type CountedEvent, type SessionGroup } from './fold';
+import { recogniseDevice, type DeviceMarkerStore } from './returning';
 
 /** The aggregation's storage port (implemented over the table in store/dynamo-aggregate-store.ts). */
-export interface AggregateStore {
+export interface AggregateStore extends DeviceMarkerStore {
   claimSession(group: SessionGroup, now: Date): Promise<ClaimOutcome & { readonly visitorChecked: boolean }>;
   /** True when this call created the (site, day, visitor) marker. */
   claimVisitor(group: SessionGroup & { readonly visitorHash: string }, token: string): Promise<boolean>;
@@ -73,7 +74,8 @@ async function claimGroup(group: SessionGroup, deps: AggregatorDependencies, now
       throw error;
     }
   }
-  const count = countGroup(group, claim);
+  claim = await recogniseDevice(group, claim, deps, now);
+  const count = countGroup(group, claim, now);
   return { group, claim, visitorToken, fresh: count.fresh, increments: count.increments, hits: count.hits };
 }
 

@@ -14,6 +14,12 @@ export const TOTALS = {
   events: 'ce',
   /** Events of visitors who sent Global Privacy Control (`Sec-GPC: 1`). */
   gpc: 'gpc',
+  /** Sessions of the day whose cookie was set on an earlier day (returning devices, by cookie). */
+  returningByCookie: 'rc',
+  /** Sessions with a new cookie whose browser visitorId was seen with an earlier session. */
+  returningByVisitorId: 'rv',
+  /** Sessions with a new cookie and no visitorId whose request fingerprint was seen with an earlier session. */
+  returningByFingerprint: 'rf',
 } as const;
 
 /** Dimension to attribute prefix. `pageSessions` counts the distinct sessions per page (the unique-session hits of that day). */
@@ -28,12 +34,26 @@ export const PREFIXES = {
   devices: 'd:',
   countries: 'g:',
   events: 'e:',
+  /** Entry pages: the first page of each session of the day. */
+  entries: 'n:',
 } as const;
+
+/**
+ * Hourly counters on the day item, named `<prefix><HH>` (`hp07`): pageviews per UTC hour, and
+ * unique visitors by the hour of their first counted event that day (so the hours sum to the day).
+ */
+export const HOURLY = { pageviews: 'hp', visitors: 'hv' } as const;
+
+/** Realtime minute counters on the day item, `t<HHMM>`: sessions last active in that UTC minute (aggregates/realtime.ts). */
+export const REALTIME_PREFIX = 't';
+
+/** Whether an attribute name is a realtime minute counter. @example isRealtimeCounter('t1007') // true */
+export const isRealtimeCounter = (name: string): boolean => /^t\d{4}$/.test(name);
 
 export type CountedDimension = keyof typeof PREFIXES;
 
 /** Dimensions whose values are open-ended (any path, host or campaign): the ones a full item folds into `(other)`. */
-export const OPEN_ENDED: readonly CountedDimension[] = ['pages', 'pageSessions', 'referrers', 'campaigns', 'sources', 'events'];
+export const OPEN_ENDED: readonly CountedDimension[] = ['pages', 'pageSessions', 'referrers', 'campaigns', 'sources', 'events', 'entries'];
 
 /** Counter increments by attribute name. */
 export type Increments = Map<string, number>;

@@ -1,5 +1,6 @@
 import type { ForwardEvent } from '../forwarding/event';
-import { add, PREFIXES, TOTALS, type Increments } from './counters';
+import { add, HOURLY, PREFIXES, TOTALS, type Increments } from './counters';
+import { realtimeIncrements } from './realtime';
 import { agentOf, countryOf, dayOf, externalReferrer, pagePath, shortHash, siteOf, utmOf } from './dimensions';
 
 /**
@@ -38,6 +39,14 @@ export interface SessionGroup {
   readonly sessionHash: string;
   /** Hash of the first visitorId the group's events carry. */
   readonly visitorHash?: string;
+  /** UTC day the session's cookie was set (its `sessionStartedAt`), when the events say. */
+  readonly cookieDay?: string;
+  /**
+   * The device key returning-device recognition may use (docs/data-model.md, "Returning devices"):
+   * the visitorId's hash, else the request fingerprint's. Absent when any event of the group sent
+   * GPC or the session carries neither (no consent): such sessions are left out of it entirely.
+   */
+  readonly device?: { readonly kind: 'visitorId' | 'fingerprint'; readonly hash: string };
   readonly events: readonly CountedEvent[];
 }
 
@@ -50,6 +59,14 @@ export interface AggregationPlan {
 }
 
 const isPage = (kind: ForwardEvent['kind']) => kind === 'pageview' || kind === 'request';
+
+/** The UTC hour of an ISO time, `00` to `23`. */
+const hourOf = (at: string): string => new Date(Date.parse(at)).toISOString().slice(11, 13);
+
+/** The event recorded first (a batch is not always in time order). */
+function earliest(events: readonly CountedEvent[]): CountedEvent | undefined {
+  return events.reduce<CountedEvent | undefined>((first, event) => (first === undefined || event.at < first.at ? event : first), undefined);
+}
 
 function counted(event: ForwardEvent, site: string): CountedEvent {
   const page = isPage(event.kind) ? pagePath(event.url) : undefined;
@@ -80,7 +97,10 @@ function counted(event: ForwardEvent, site: string): CountedEvent {
  * @example const { groups, skipped } = planAggregation(events)
  */
 export function planAggregation(events: readonly ForwardEvent[]): AggregationPlan {
-  const groups = new Map<string, { site: string; day: string; sessionHash: string; visitorHash?: string; events: CountedEvent[] }>();
+  const groups = new Map<
+    string,
+    { site: string; day: string; sessionHash: string; visitorHash?: string; cookieDay?: string; fingerprintHash?: string; gpc: boolean; events: CountedEvent[] }
+  >();
   const skipped: { eventId: string; reason: SkipReason }[] = [];
   const seen = new Set<string>();
   for (const event of events) {
@@ -100,15 +120,32 @@ export function planAggregation(events: readonly ForwardEvent[]): AggregationPla
     const key = `${site}\n${day}\n${sessionHash}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { site, day, sessionHash, events: [] };
+      group = { site, day, sessionHash, gpc: false, events: [] };
       groups.set(key, group);
     }
     if (group.visitorHash === undefined && event.visitorId !== undefined && event.visitorId.length > 0) {
       group.visitorHash = shortHash(`${site}\n${event.visitorId}`, 22);
     }
+    if (group.fingerprintHash === undefined && event.requestFingerprint !== undefined && event.requestFingerprint.length > 0) {
+      group.fingerprintHash = shortHash(`${site}\nfp\n${event.requestFingerprint}`, 22);
+    }
+    if (group.cookieDay === undefined && event.sessionStartedAt !== undefined) group.cookieDay = dayOf(event.sessionStartedAt);
+    if (event.gpc) group.gpc = true;
     group.events.push(counted(event, site));
   }
-  return { groups: [...groups.values()], skipped };
+  return {
+    groups: [...groups.values()].map(({ gpc, fingerprintHash, ...group }) => {
+      const device = gpc
+        ? undefined
+        : group.visitorHash !== undefined
+          ? { kind: 'visitorId' as const, hash: group.visitorHash }
+          : fingerprintHash === undefined
+            ? undefined
+            : { kind: 'fingerprint' as const, hash: fingerprintHash };
+      return device === undefined ? group : { ...group, device };
+    }),
+    skipped,
+  };
 }
 
 /** What the session marker (and, when asked, the visitor marker) said before this batch's claim. */
@@ -121,6 +158,10 @@ export interface ClaimOutcome {
   readonly countedPages: ReadonlySet<string>;
   /** Set when the visitor marker was claimed for this group: true when it was new. */
   readonly newVisitor?: boolean;
+  /** The session's last active minute (`HHMM`) that day before this claim, when its marker had one (realtime.ts). */
+  readonly lastMinute?: string;
+  /** Set when a new session with a new cookie was recognised as a device seen in an earlier session (returning.ts). */
+  readonly recognisedBy?: 'visitorId' | 'fingerprint';
 }
 
 export interface GroupCount {
@@ -137,17 +178,23 @@ export interface GroupCount {
  * The counter increments one session group adds, given what its markers said: events already
  * counted add nothing; a page counts one session the first time; the visitor counts once a day
  * (by visitorId when the session's first events carry one, else as its own visitor), with its
- * browser, OS, device type and country.
+ * browser, OS, device type and country, and the hour of its first event. A new session also counts
+ * its entry page (its earliest page) and, when it may (a device key, no GPC), whether it is a
+ * returning device: by its cookie set on an earlier day, else as `claim.recognisedBy` says. With
+ * `now`, a recently active session also moves its realtime minute counter (realtime.ts).
  * @example const { increments } = countGroup(group, { newSession: true, countedEvents: new Set(), countedPages: new Set(), newVisitor: true })
  */
-export function countGroup(group: SessionGroup, claim: ClaimOutcome): GroupCount {
+export function countGroup(group: SessionGroup, claim: ClaimOutcome, now?: Date): GroupCount {
   const increments: Increments = new Map();
   const fresh = group.events.filter((event) => !claim.countedEvents.has(event.eventHash));
+  // A redelivery (nothing fresh) moves nothing: the first delivery did.
+  if (now !== undefined && fresh.length > 0) realtimeIncrements(group, claim, now, increments);
   const newPageHashes: string[] = [];
   const hits = new Map<string, number>();
   for (const event of fresh) {
     if (event.hit !== undefined) hits.set(event.hit, (hits.get(event.hit) ?? 0) + 1);
     if (event.gpc) add(increments, TOTALS.gpc);
+    if (isPage(event.kind) && event.path !== undefined) add(increments, HOURLY.pageviews + hourOf(event.at));
     if (event.kind === 'event' && event.name !== undefined) {
       add(increments, TOTALS.events);
       add(increments, PREFIXES.events + event.name);
@@ -165,12 +212,20 @@ export function countGroup(group: SessionGroup, claim: ClaimOutcome): GroupCount
   }
   if (claim.newSession && fresh.length > 0) {
     add(increments, TOTALS.sessions);
+    const entry = earliest(fresh.filter((event) => isPage(event.kind) && event.path !== undefined));
+    if (entry !== undefined) add(increments, PREFIXES.entries + entry.path!);
+    if (group.device !== undefined) {
+      if (group.cookieDay !== undefined && group.cookieDay < group.day) add(increments, TOTALS.returningByCookie);
+      else if (claim.recognisedBy === 'visitorId') add(increments, TOTALS.returningByVisitorId);
+      else if (claim.recognisedBy === 'fingerprint') add(increments, TOTALS.returningByFingerprint);
+    }
     // A session whose first events carry a visitorId counts only if that visitor is new today.
     const visitorIsNew = group.visitorHash === undefined ? true : claim.newVisitor === true;
     if (visitorIsNew) {
       const first = fresh.find((event) => event.userAgent !== undefined) ?? fresh[0]!;
       const agent = agentOf(first.userAgent);
       add(increments, TOTALS.visitors);
+      add(increments, HOURLY.visitors + hourOf(earliest(fresh)!.at));
       add(increments, PREFIXES.browsers + agent.browser);
       add(increments, PREFIXES.os + agent.os);
       add(increments, PREFIXES.devices + agent.device);

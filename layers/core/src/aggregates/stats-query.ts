@@ -1,7 +1,7 @@
 import { InvalidPayloadError, type FieldErrors } from '../errors';
 
 /** What `/v1/stats` can return, by `dimension`: the day series and the top lists. */
-export const STATS_DIMENSIONS = ['days', 'pages', 'referrers', 'campaigns', 'sources', 'browsers', 'os', 'devices', 'countries', 'events', 'drops'] as const;
+export const STATS_DIMENSIONS = ['days', 'pages', 'entries', 'referrers', 'campaigns', 'sources', 'browsers', 'os', 'devices', 'countries', 'events', 'drops'] as const;
 export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
 
 export const DEFAULT_RANGE_DAYS = 30;
@@ -18,6 +18,17 @@ export interface StatsQuery {
   readonly dimensions: readonly StatsDimension[];
   /** Entries per top list. */
   readonly limit: number;
+  /** `previous`: also the totals and days of the period of the same length just before. */
+  readonly compare?: 'previous';
+}
+
+/**
+ * The period of the same length that ends the day before `from`.
+ * @example previousPeriod('2026-11-08', '2026-11-14') // { from: '2026-11-01', to: '2026-11-07' }
+ */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const length = daysBetween(from, to);
+  return { from: addDays(from, -length), to: addDays(from, -1) };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -45,7 +56,7 @@ export function dayRange(from: string, to: string): string[] {
 }
 
 /**
- * Parses `site`, `from`, `to`, `dimension` and `limit` of a stats request. Defaults: the last 30
+ * Parses `site`, `from`, `to`, `dimension`, `limit` and `compare` of a stats request. Defaults: the last 30
  * UTC days ending today, every dimension, 100 entries per list. `dimension` takes a comma-separated
  * list (or repeats) of STATS_DIMENSIONS, or `all`. Anything invalid is a 400 naming the fields;
  * unknown parameters are ignored.
@@ -94,6 +105,25 @@ export function parseStatsQuery(query: URLSearchParams, now: Date): StatsQuery {
     if (/^\d{1,4}$/.test(rawLimit) && Number(rawLimit) >= 1 && Number(rawLimit) <= MAX_LIMIT) limit = Number(rawLimit);
     else errors.limit = [`Must be a whole number from 1 to ${MAX_LIMIT}`];
   }
+  const rawCompare = query.get('compare')?.trim();
+  let compare: 'previous' | undefined;
+  if (rawCompare !== undefined && rawCompare.length > 0) {
+    if (rawCompare === 'previous') compare = 'previous';
+    else errors.compare = ['Must be previous'];
+  }
   if (Object.keys(errors).length > 0) throw new InvalidPayloadError('Invalid request', errors);
-  return { site, from, to, dimensions, limit };
+  return compare === undefined ? { site, from, to, dimensions, limit } : { site, from, to, dimensions, limit, compare };
+}
+
+/**
+ * Parses the `site` of a realtime request (required: the realtime count is one site's). A missing
+ * or invalid site is a 400 naming the field.
+ * @example parseRealtimeQuery(new URLSearchParams('site=shop.example')) // { site: 'shop.example' }
+ */
+export function parseRealtimeQuery(query: URLSearchParams): { site: string } {
+  const site = query.get('site')?.trim().toLowerCase();
+  if (site === undefined || site.length === 0 || site.length > 260 || !HOST.test(site)) {
+    throw new InvalidPayloadError('Invalid request', { site: ['Required: a host such as shop.example or 127.0.0.1:3000'] });
+  }
+  return { site };
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readStats } from '../aggregates/read-stats';
-import { parseStatsQuery } from '../aggregates/stats-query';
+import { gzipSync } from 'node:zlib';
+import { readRealtime, readStats } from '../aggregates/read-stats';
+import { parseRealtimeQuery, parseStatsQuery } from '../aggregates/stats-query';
 import { requireApiKey } from '../auth/api-key';
 import {
   clearedDashboardCookie,
@@ -138,7 +139,7 @@ function serveAsset(request: HttpRequest, file: string, contentType: string): Ht
 
 /**
  * `GET /dashboard/{file}`: the dashboard's script and stylesheet (public, built by
- * dashboard/build.ts into `dir`), and `stats.json`, the page's data, for a signed-in admin only
+ * dashboard/build.ts into `dir`), and `stats.json` and `realtime.json`, the page's data, for a signed-in admin only
  * (401 otherwise, with no reason given).
  * @example await dashboardFiles(request, runtime, '/var/task')
  */
@@ -146,18 +147,30 @@ export async function dashboardFiles(request: HttpRequest, runtime: Runtime, dir
   const file = request.path.split('/').pop() ?? '';
   const type = FILE_TYPES[file];
   if (type !== undefined) return serveAsset(request, join(dir, file), type);
-  if (file !== 'stats.json') throw new NotFoundError();
+  if (file !== 'stats.json' && file !== 'realtime.json') throw new NotFoundError();
   if (sessionState(request, runtime) !== 'valid') throw new UnauthorizedError();
+  if (file === 'realtime.json') return jsonResponse(200, await readRealtime(runtime.table, parseRealtimeQuery(request.query).site, runtime.now()));
   const query = parseStatsQuery(request.query, runtime.now());
   return jsonResponse(200, await readStats(runtime.table, query));
 }
 
 /**
- * `GET /v1/stats?site=&from=&to=&dimension=&limit=`: the dashboard's numbers as JSON, for the API key.
+ * `GET /v1/stats?site=&from=&to=&dimension=&limit=&compare=`: the dashboard's numbers as JSON, for the API key.
  * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['GET', 'HEAD'], handle: stats })
  */
 export async function stats(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
   requireApiKey(request.headers, runtime.config.apiKey);
   const query = parseStatsQuery(request.query, runtime.now());
   return jsonResponse(200, await readStats(runtime.table, query));
+}
+
+/**
+ * `GET /v1/stats/realtime?site=`: visitors of the site in the last 5 minutes, for the API key:
+ * `{ "site", "visitors": n, "since": "<ISO time>" }`.
+ * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['GET', 'HEAD'], handle: statsRealtime })
+ */
+export async function statsRealtime(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+  requireApiKey(request.headers, runtime.config.apiKey);
+  const { site } = parseRealtimeQuery(request.query);
+  return jsonResponse(200, await readRealtime(runtime.table, site, runtime.now()));
 }

@@ -41,6 +41,8 @@ export function forwardEventOfItem(item: Item): ForwardEvent | undefined {
     userId: text(record.uid),
     userAgent: anonymous ? undefined : text(headers['user-agent']),
     ip: text(record.ip),
+    // First-party only (returning devices on the dashboard): the privacy filter removes it before any provider.
+    requestFingerprint: anonymous ? undefined : text(record.fp),
     language: anonymous ? undefined : firstLanguage(text(headers['accept-language'])),
     country: text(record.country),
     gpc: flag(record.gpc),

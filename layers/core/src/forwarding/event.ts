@@ -24,6 +24,8 @@ export interface ForwardEvent {
   /** When the session started (ISO), for providers with session reports (GA4 `session_id`). */
   readonly sessionStartedAt?: string;
   readonly visitorId?: string;
+  /** The record's request fingerprint id (`fp`), when one was stored (never for anonymous visits). */
+  readonly requestFingerprint?: string;
   readonly userId?: string;
   readonly userAgent?: string;
   /** The IP as stored under the privacy mode (absent in mode `none`). */

@@ -25,6 +25,7 @@ const forwardEventSchema = z.object({
   userId: text(256).optional(),
   userAgent: text(512).optional(),
   ip: text(64).optional(),
+  requestFingerprint: text(64).optional(),
   language: text(35).optional(),
   country: text(2).optional(),
   gpc: z.boolean(),

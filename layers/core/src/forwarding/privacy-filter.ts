@@ -184,6 +184,8 @@ export function applyPrivacyFilter(events: readonly ForwardEvent[], options: Pri
 
     let changed = false;
     const next: { -readonly [K in keyof ForwardEvent]: ForwardEvent[K] } = { ...event };
+    // The request fingerprint is for first-party aggregation (returning devices), never for a third party.
+    delete next.requestFingerprint;
     for (const field of ['url', 'referrer'] as const) {
       const value = event[field];
       if (value === undefined) continue;

@@ -3,6 +3,9 @@ import { OPEN_ENDED, PREFIXES, type Increments } from '../aggregates/counters';
 import { OTHER } from '../aggregates/dimensions';
 import { MARKER_RETENTION_DAYS } from '../aggregates/fold';
 import { addDayCounters } from './aggregates/add-day-counters';
+import { latestMinute } from '../aggregates/realtime';
+import { DEVICE_RETENTION_DAYS } from '../aggregates/returning';
+import { claimDevice } from './aggregates/claim-device';
 import { claimSessionDay } from './aggregates/claim-session-day';
 import { claimVisitorDay } from './aggregates/claim-visitor-day';
 import { getPresentCounters } from './aggregates/get-present-counters';
@@ -63,6 +66,7 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
         eventHashes: group.events.map((event) => event.eventHash),
         pageHashes: [...new Set(group.events.flatMap((event) => (event.pageHash === undefined ? [] : [event.pageHash])))],
         visitorHash: group.visitorHash,
+        minute: latestMinute(group),
         now,
         retentionDays,
       }),
@@ -78,6 +82,7 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
     async addHits(hits) {
       await Promise.all([...hits].map(([url, by]) => incrementHitCounter(table, url, { by })));
     },
+    claimDevice: (site, deviceHash, sessionHash, now) => claimDevice(table, { site, deviceHash, sessionHash, now, retentionDays: DEVICE_RETENTION_DAYS }),
     async touchSite(site, day) {
       const key = `${site}\n${day}`;
       if (listed.has(key)) return;

@@ -44,6 +44,10 @@ export const keys = {
   sessionDayMarker: (site: string, day: string, sessionHash: string): TableKey => ({ pk: `AGS#${site}#${day}#${sessionHash}`, sk: 'SESSION' }),
   /** The aggregation's (site, day, visitor) marker: the visitor was counted that day. Keyed by a hash. */
   visitorDayMarker: (site: string, day: string, visitorHash: string): TableKey => ({ pk: `AGV#${site}#${day}#${visitorHash}`, sk: 'VISITOR' }),
+  /** The aggregation's (site, device) marker: the first session a browser visitorId or request fingerprint was seen with. Keyed by a hash. */
+  deviceMarker: (site: string, deviceHash: string): TableKey => ({ pk: `AGD#${site}#${deviceHash}`, sk: 'DEVICE' }),
+  /** A site's visitors of one UTC minute (`2026-11-22T10:07`), for the realtime count: a set of short hashes. */
+  realtimeMinute: (site: string, minute: string): TableKey => ({ pk: realtimePartition(site), sk: `M#${minute}` }),
   /** One per site with aggregates, for the dashboard's site list. */
   aggregateSite: (site: string): TableKey => ({ pk: AGGREGATE_SITES, sk: site }),
 } as const;
@@ -54,6 +58,11 @@ export function aggregatePartition(site: string): string {
 }
 
 export const DAY_PREFIX = 'D#';
+
+/** The partition of a site's realtime minute items. */
+export function realtimePartition(site: string): string {
+  return `RT#${site}`;
+}
 export const AGGREGATE_SITES = 'AGGSITES';
 
 /** The partition of a session's items (session, records, markers, activity). */
@@ -94,6 +103,8 @@ export const ItemType = {
   sessionDayMarker: 'session_day_marker',
   visitorDayMarker: 'visitor_day_marker',
   aggregateSite: 'aggregate_site',
+  deviceMarker: 'device_marker',
+  realtimeMinute: 'realtime_minute',
 } as const;
 
 /** Epoch seconds for the table's TTL attribute (`expiresAt`). */

@@ -1,6 +1,7 @@
-import { PREFIXES, TOTALS } from '../../../../layers/core/src/aggregates/counters';
-import { countGroup, planAggregation, type ClaimOutcome } from '../../../../layers/core/src/aggregates/fold';
+import { HOURLY, PREFIXES, TOTALS } from '../../../../layers/core/src/aggregates/counters';
+import { countGroup, planAggregation, type ClaimOutcome, type SessionGroup } from '../../../../layers/core/src/aggregates/fold';
 import { forwardEvent } from '../../../helpers/forward-event-factory';
+import type { ForwardEvent } from '../../../../layers/core/src/forwarding/event';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
 const firstClaim: ClaimOutcome = { newSession: true, countedEvents: new Set(), countedPages: new Set(), newVisitor: true };
@@ -80,7 +81,38 @@ describe('countGroup()', () => {
       [`${PREFIXES.os}Linux`]: 1,
       [`${PREFIXES.devices}desktop`]: 1,
       [`${PREFIXES.countries}FR`]: 1,
+      [`${HOURLY.pageviews}10`]: 3,
+      [`${HOURLY.visitors}10`]: 1,
+      [`${PREFIXES.entries}/x`]: 1,
     });
+  });
+
+  it('counts a returning device once per new session: by an older cookie, else as the claim recognised it; never with GPC or without a device key', () => {
+    const started = (sessionStartedAt: string, extra: Partial<ForwardEvent> = {}) => group([forwardEvent({ at, sessionStartedAt, ...extra })]);
+    const returning = (g: SessionGroup, claim: ClaimOutcome) =>
+      Object.fromEntries([...countGroup(g, claim).increments].filter(([name]) => ['rc', 'rv', 'rf'].includes(name)));
+    const earlier = '2026-11-20T08:00:00.000Z';
+    expect(returning(started(earlier), firstClaim)).toEqual({ [TOTALS.returningByCookie]: 1 });
+    expect(returning(started(at), { ...firstClaim, recognisedBy: 'visitorId' })).toEqual({ [TOTALS.returningByVisitorId]: 1 });
+    expect(returning(started(at, { visitorId: undefined, requestFingerprint: 'fp1' }), { ...firstClaim, recognisedBy: 'fingerprint' })).toEqual({ [TOTALS.returningByFingerprint]: 1 });
+    expect(returning(started(at), firstClaim)).toEqual({});
+    expect(returning(started(earlier, { gpc: true }), firstClaim)).toEqual({});
+    expect(returning(started(earlier, { visitorId: undefined, requestFingerprint: undefined }), firstClaim)).toEqual({});
+    expect(returning(started(earlier), { ...firstClaim, newSession: false })).toEqual({});
+    expect(started(earlier, { gpc: true }).device).toBeUndefined();
+    expect(started(at, { visitorId: undefined, requestFingerprint: 'fp1' }).device).toMatchObject({ kind: 'fingerprint' });
+  });
+
+  it('moves a recent session to its latest minute for the realtime count, and leaves older ones alone', () => {
+    const now = new Date('2026-11-22T10:07:30.000Z');
+    const g = group([forwardEvent({ at: '2026-11-22T10:05:10.000Z' }), forwardEvent({ at: '2026-11-22T10:07:01.000Z' })]);
+    const realtime = (claim: ClaimOutcome, when = now) => Object.fromEntries([...countGroup(g, claim, when).increments].filter(([name]) => /^t\d{4}$/.test(name)));
+    expect(realtime(firstClaim)).toEqual({ t1007: 1 });
+    expect(realtime({ ...firstClaim, lastMinute: '1004' })).toEqual({ t1007: 1, t1004: -1 });
+    // Last active before the window: nothing to take back there.
+    expect(realtime({ ...firstClaim, lastMinute: '0950' })).toEqual({ t1007: 1 });
+    expect(realtime({ ...firstClaim, lastMinute: '1007' })).toEqual({});
+    expect(realtime(firstClaim, new Date('2026-11-22T10:20:00.000Z'))).toEqual({});
   });
 
   it('counts nothing for events the marker already had (a redelivery)', () => {

@@ -15,11 +15,11 @@ const items = [
 describe('summarizeDays()', () => {
   it('sums the days, zero-fills the range and ranks every list', () => {
     const report = summarizeDays('a.example', items, query('from=2026-11-19&to=2026-11-21'));
-    expect(report.totals).toEqual({ visitors: 3, sessions: 4, pageviews: 7, events: 1, gpc: 1, bots: 7, gpcDropped: 2 });
+    expect(report.totals).toEqual({ visitors: 3, sessions: 4, pageviews: 7, events: 1, gpc: 1, bots: 7, gpcDropped: 2, returning: 0, returningByCookie: 0, returningByVisitorId: 0, returningByFingerprint: 0 });
     expect(report.days).toEqual([
-      { date: '2026-11-19', visitors: 0, sessions: 0, pageviews: 0, events: 0, gpc: 0, bots: 0, gpcDropped: 0 },
-      { date: '2026-11-20', visitors: 2, sessions: 3, pageviews: 5, events: 1, gpc: 1, bots: 7, gpcDropped: 2 },
-      { date: '2026-11-21', visitors: 1, sessions: 1, pageviews: 2, events: 0, gpc: 0, bots: 0, gpcDropped: 0 },
+      { date: '2026-11-19', visitors: 0, sessions: 0, pageviews: 0, events: 0, gpc: 0, bots: 0, gpcDropped: 0, returning: 0, returningByCookie: 0, returningByVisitorId: 0, returningByFingerprint: 0 },
+      { date: '2026-11-20', visitors: 2, sessions: 3, pageviews: 5, events: 1, gpc: 1, bots: 7, gpcDropped: 2, returning: 0, returningByCookie: 0, returningByVisitorId: 0, returningByFingerprint: 0 },
+      { date: '2026-11-21', visitors: 1, sessions: 1, pageviews: 2, events: 0, gpc: 0, bots: 0, gpcDropped: 0, returning: 0, returningByCookie: 0, returningByVisitorId: 0, returningByFingerprint: 0 },
     ]);
     expect(report.pages).toEqual([
       { path: '/x', pageviews: 4, sessions: 2 },

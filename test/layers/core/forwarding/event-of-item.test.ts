@@ -41,6 +41,7 @@ describe('forwardEventOfItem()', () => {
       userId: 'user-1',
       userAgent: 'Mozilla/5.0 Chrome/131.0',
       ip: '203.0.113.0',
+      requestFingerprint: 'fp1',
       language: 'de-DE',
       country: 'DE',
       gpc: false,
@@ -57,7 +58,7 @@ describe('forwardEventOfItem()', () => {
     const anonymous = { pk: 'S#s2', sk: `EV#${AT}#e2`, type: 'browser_event', eventId: 'e2', sessionId: 's2', at: AT, url: 'https://shop.example/b', event: 'pageview', gpc: true };
     const event = forwardEventOfItem(anonymous)!;
     expect(event).toMatchObject({ eventId: 'e2', gpc: true, kind: 'pageview' });
-    for (const field of ['userAgent', 'ip', 'language', 'visitorId', 'hit']) expect(event[field as keyof typeof event]).toBeUndefined();
+    for (const field of ['userAgent', 'ip', 'language', 'visitorId', 'requestFingerprint', 'hit']) expect(event[field as keyof typeof event]).toBeUndefined();
   });
 
   it('reads a session item as its first record, started at the session, and a redirect record counting its target', () => {
