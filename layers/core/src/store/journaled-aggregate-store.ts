@@ -7,6 +7,9 @@ import { claimSessionDay, type SessionDayClaim } from './aggregates/claim-sessio
 import { claimVisitorDay } from './aggregates/claim-visitor-day';
 import { getDayMarkers } from './aggregates/get-day-markers';
 import { touchAggregateSite } from './aggregates/touch-aggregate-site';
+import { claimDevice } from './aggregates/claim-device';
+import { latestMinute } from '../aggregates/realtime';
+import { DEVICE_RETENTION_DAYS } from '../aggregates/returning';
 import type { TableContext } from './client';
 import { incrementHitCounter } from './hits/increment-hit-counter';
 import { keys } from './keys';
@@ -82,6 +85,7 @@ function unitOfWork(table: TableContext): { store: AggregateStore; writes(): Jou
           eventHashes: group.events.map((event) => event.eventHash),
           pageHashes,
           visitorHash: group.visitorHash,
+          minute: latestMinute(group),
           now: now.toISOString(),
           retentionDays,
         },
@@ -112,8 +116,9 @@ function unitOfWork(table: TableContext): { store: AggregateStore; writes(): Jou
     async addHits(added) {
       for (const [url, by] of added) hits.set(url, (hits.get(url) ?? 0) + by);
     },
-    // Idempotent on its own (a conditional create): made at once.
+    // Idempotent on their own (a create if absent; a device marker keeps its first session): made at once.
     touchSite: (site, day) => touchAggregateSite(table, site, day),
+    claimDevice: (site, deviceHash, sessionHash, now) => claimDevice(table, { site, deviceHash, sessionHash, now, retentionDays: DEVICE_RETENTION_DAYS }),
   };
   return {
     store,

@@ -38,6 +38,7 @@ export async function getDayMarkers(
       countedEvents: strings(old?.ev),
       countedPages: strings(old?.pg),
       visitorChecked: old?.vid !== undefined,
+      lastMinute: typeof old?.lm === 'string' ? old.lm : undefined,
     });
   }
   return { sessions, visitors: new Set(visitorKeys.filter((key) => found.get(key.pk)?.seen !== undefined).map((key) => key.pk)) };
