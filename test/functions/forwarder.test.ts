@@ -23,7 +23,12 @@ describe('functions/forwarder handler', () => {
       }),
     },
   }));
-  const event = fixture as unknown as SQSEvent;
+  // The recorded batch, moved to today: Matomo refuses events older than 24 h without a token, so a
+  // fixture with its recording date would test that rule instead of the relay.
+  const recorded = fixture as unknown as SQSEvent;
+  const shift = Date.now() - 10 * 60_000 - Date.parse('2026-11-22T09:15:00.000Z');
+  const moved = (body: string) => body.replace(/2026-11-22T\d\d:\d\d:\d\d\.\d{3}Z/g, (at) => new Date(Date.parse(at) + shift).toISOString());
+  const event: SQSEvent = { Records: recorded.Records.map((record) => ({ ...record, body: moved(record.body) })) };
 
   it('relays the valid records in one call per provider, dead-letters the malformed one, and reports no failures', async () => {
     stack(); // the stack set the environment the handler reads
