@@ -67,6 +67,18 @@ async function load(stack: StackProcess, acknowledged: Set<string>, stop: { stop
   return errors;
 }
 
+/** Starts the stack and the load; resolves once `count` pageviews were acknowledged (or a minute passed). */
+async function loadedStack(env: Record<string, string>, count: number) {
+  const first = await startStackProcess(env);
+  const acknowledged = new Set<string>();
+  const stop = { stopped: false };
+  // fetch keeps its connections alive: a stopping server must not wait for them to go quiet.
+  const loaded = load(first, acknowledged, stop);
+  const waitUntil = Date.now() + 60_000;
+  while (acknowledged.size < count && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+  return { first, acknowledged, stop, loaded };
+}
+
 async function numbers(stack: StackProcess): Promise<{ hits: number; pageSessions: number }> {
   const hits = (await (await fetch(`${stack.url}/v1/hits?url=${encodeURIComponent(PAGE)}`)).json()) as { counts: Record<string, number> };
   const today = new Date().toISOString().slice(0, 10);
@@ -97,12 +109,7 @@ describe('kill -9 under load, restart, drain', () => {
       EDGEPRINT_PROVIDERS: JSON.stringify({ webhook: { url: receiver.url(), secret: 'crash-test-webhook-secret-0123456789' } }),
     };
     try {
-      const first = await startStackProcess(env);
-      const acknowledged = new Set<string>();
-      const stop = { stopped: false };
-      const loaded = load(first, acknowledged, stop);
-      const waitUntil = Date.now() + 60_000;
-      while (acknowledged.size < killAfter && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+      const { first, acknowledged, stop, loaded } = await loadedStack(env, killAfter);
       const jitterMs = Math.floor(Math.random() * 300);
       await new Promise((resolve) => setTimeout(resolve, jitterMs));
       first.child.kill('SIGKILL');
@@ -155,13 +162,7 @@ describe('kill -9 under load, restart, drain', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'edgeprint-term-'));
     const env = { EDGEPRINT_DATA_DIR: dataDir, PORT: '0', EDGEPRINT_API_KEY: API_KEY, EDGEPRINT_PROVIDERS: '{}' };
     try {
-      const first = await startStackProcess(env);
-      const acknowledged = new Set<string>();
-      const stop = { stopped: false };
-      // fetch keeps its connections alive: the server must not wait for them to go quiet.
-      const loaded = load(first, acknowledged, stop);
-      const waitUntil = Date.now() + 60_000;
-      while (acknowledged.size < 30 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+      const { first, acknowledged, stop, loaded } = await loadedStack(env, 30);
       const signalledAt = Date.now();
       first.child.kill('SIGTERM');
       expect(await exited(first.child)).toBe(0);
