@@ -23,7 +23,9 @@ export function inProcessHandler(server: Server): InProcessHandler {
     async handle(request: HttpRequest) {
       const [listener] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
       if (listener === undefined) throw new Error('the embedded DynamoDB is closed');
-      const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body instanceof Uint8Array ? Buffer.from(request.body) : Buffer.alloc(0);
+      const raw: unknown = request.body;
+      // A view on the bytes, not Buffer.from(body): the SDK's body warns when string methods are called on it.
+      const body = raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : typeof raw === 'string' ? Buffer.from(raw) : Buffer.alloc(0);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
       const req = Object.assign(new PassThrough(), { headers, method: request.method, url: request.path || '/' });
