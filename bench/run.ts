@@ -179,6 +179,8 @@ async function runLocalStackBench(): Promise<void> {
       }
     }
     const redirectTarget = new URL(REDIRECT_NEXT, stack.url).href;
+    // Hits are counted by the queue consumer downstream of the stored records: let it catch up first.
+    await stack.queue.drain(600_000);
     const redirectHits = await settle(stack, redirectTarget);
     settled = true;
     const items = await countItems(stack);
