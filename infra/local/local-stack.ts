@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { attachChangeFeed, feedFiles, recoverFeed, startCheckpoints } from './change-feed';
+import { attachChangeFeed, feedFiles, recoverFeed, startCheckpoints, streamRecordBody } from './change-feed';
+import { EVENT_ITEM_TYPES } from '../../layers/core/src/forwarding/event-of-item';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { buildSnippet, SNIPPET_OUT } from '../../client-snippet/build';
@@ -17,7 +18,7 @@ import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequest
 import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
-import { createTableContext, isLoopback, serveEndpointInProcess } from '../../layers/core/src/store/client';
+import { createTableContext, isLoopback, observeCreatedItems, serveEndpointInProcess } from '../../layers/core/src/store/client';
 import { inProcessHandler } from './in-process-dynamodb';
 
 /** How long a shutdown waits for started requests before cutting their connections. */
@@ -145,7 +146,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The table's change stream, locally: created event items go to the queue before the write is answered.
   const feedErrors = (error: unknown) =>
     console.error(JSON.stringify({ level: 'ERROR', message: 'change feed could not enqueue a stored event', error: String(error) }));
-  if (dynamo !== undefined) attachChangeFeed(dynamo.server, tableName, (body) => queue.send(body), feedErrors);
+  const feed = (body: string) => queue.send(body);
+  // The embedded store feeds every client's writes; an external endpoint is fed by the stack's own SDK clients.
+  const stopObserving =
+    dynamo !== undefined
+      ? (attachChangeFeed(dynamo.server, tableName, feed, feedErrors), () => undefined)
+      : observeCreatedItems(dynamodbEndpoint, tableName, EVENT_ITEM_TYPES, (item) => feed(streamRecordBody(item as Parameters<typeof streamRecordBody>[0])).catch(feedErrors));
   const files = options.dataDir === undefined ? undefined : feedFiles(options.dataDir);
   const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(isLoopback(dynamodbEndpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });
   if (files !== undefined) {
@@ -218,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await queue.close();
       stopCheckpoints();
       stopServingInProcess();
+      stopObserving();
       await dynamo?.close();
       // The embedded endpoint dies with this stack: a restart in this process must not take it for an external one.
       if (dynamo !== undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;

@@ -19,6 +19,35 @@ export function serveEndpointInProcess(endpoint: string, requestHandler: unknown
 }
 
 /**
+ * Local stack only, with an external DynamoDB endpoint (EDGEPRINT_DYNAMODB_ENDPOINT): the change feed
+ * the embedded store would provide, taken from the clients instead. A PutItem of the table whose item
+ * has an observed `type` returns only after the sink took the item (DynamoDB JSON).
+ */
+const createdItemObservers = new Map<string, { tableName: string; types: ReadonlySet<string>; sink: (item: Record<string, unknown>) => Promise<unknown> }>();
+
+/** Feeds `sink` with the items of `types` created in `tableName` at `endpoint` by clients created from now on; returns the undo. */
+export function observeCreatedItems(endpoint: string, tableName: string, types: readonly string[], sink: (item: Record<string, unknown>) => Promise<unknown>): () => void {
+  createdItemObservers.set(endpoint, { tableName, types: new Set(types), sink });
+  return () => createdItemObservers.delete(endpoint);
+}
+
+function observeClient(client: DynamoDBClient, endpoint: string | undefined): void {
+  const observer = endpoint === undefined ? undefined : createdItemObservers.get(endpoint);
+  if (observer === undefined) return;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const input = args.input as { TableName?: string; Item?: Record<string, { S?: string }> };
+      const target = String((args.request as { headers?: Record<string, string> } | undefined)?.headers?.['x-amz-target'] ?? '');
+      const type = input.Item?.type?.S;
+      if (target.endsWith('.PutItem') && input.TableName === observer.tableName && type !== undefined && observer.types.has(type)) await observer.sink(input.Item!);
+      return result;
+    },
+    { step: 'build', name: 'edgeprintLocalChangeFeed' },
+  );
+}
+
+/**
  * What a client of a local endpoint needs: static dummy credentials (no AWS account) and, for the
  * embedded store, the in-process request handler. Nothing for any other endpoint.
  */
@@ -39,6 +68,7 @@ export function createTableContext(options: { tableName: string; region: string;
     maxAttempts: 4,
     ...localClientOptions(options.endpoint),
   });
+  observeClient(client, options.endpoint);
   return {
     client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: options.tableName,

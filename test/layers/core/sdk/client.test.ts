@@ -39,6 +39,7 @@ describe('createClient()', () => {
   it('getCountForObjects() maps each object through toUrl', async () => {
     const url = `${stack().url}/article/${randomUUID()}`;
     await collectJson(stack(), { id: 'clientVisitor', url });
+    await stack().queue.drain();
     const articles = [{ slug: url.split('/').pop() as string }, { slug: 'never-read' }];
     const counts = await client().getCountForObjects(articles, (article) => `${stack().url}/article/${article.slug}`);
     expect(counts.get(articles[0] as { slug: string })).toBe(1);
