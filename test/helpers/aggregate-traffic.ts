@@ -206,7 +206,8 @@ export function expectedDay(day: PlannedDay): Map<string, ExpectedSite> {
     // GPC visits are anonymous: no visitorId is stored or queued, so each session is its own visitor.
     const visitorKey = session.gpc ? `session:${index}` : `${session.site}\n${session.visitorId}`;
     const first = session.steps[0]!;
-    bump(site.entries, first.kind === 'redirect' ? '/v1/r' : new URL(first.url).pathname);
+    // A redirect-page session enters on the page it lands on (its record is stored under the landing page).
+    bump(site.entries, first.kind === 'redirect' ? new URL(first.next, `https://${session.site}`).pathname : new URL(first.url).pathname);
     if (seenVisitors.has(visitorKey)) site.returningByVisitorId += 1;
     else {
       seenVisitors.add(visitorKey);
