@@ -171,7 +171,8 @@ async function aggregateDay(site: string, day: string, groups: readonly SessionG
  */
 export async function aggregateBatch(events: readonly ForwardEvent[], deps: AggregatorDependencies): Promise<Map<string, unknown>> {
   const now = (deps.now ?? (() => new Date()))();
-  const plan = planAggregation(events);
+  // With the day counters off only hits are counted: events that count none need no marker at all.
+  const plan = planAggregation(deps.dayCounters === false ? events.filter((event) => event.hit !== undefined) : events);
   const uncounted = new Set(plan.skipped.map((skip) => skip.eventId));
   const lostHits = events.filter((event) => event.hit !== undefined && uncounted.has(event.eventId)).length;
   // Only events without a site or session land here: the request paths always store both.
