@@ -64,12 +64,13 @@ describe('the packed edgeprint package', () => {
     expect(v1.trim().split(',')).toEqual(expect.arrayContaining(['fingerprint', 'recordRequest', 'createClient']));
   });
 
-  it('synthesizes a plain JavaScript CDK app: the table, the functions on the core layer, the API, alarms and the dashboard', () => {
+  it('synthesizes a plain JavaScript CDK app: the table and its stream pipe, the functions (each its own bundle, no layer), the API, alarms and the dashboard', () => {
     expect(ofType('AWS::DynamoDB::Table').length).toBeGreaterThanOrEqual(1);
-    expect(ofType('AWS::Lambda::LayerVersion')).toHaveLength(1);
+    expect(ofType('AWS::Pipes::Pipe')).toHaveLength(1);
+    expect(ofType('AWS::Lambda::LayerVersion')).toHaveLength(0);
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(10);
-    for (const fn of functions) expect(fn.Properties.Layers).toHaveLength(1);
+    for (const fn of functions) expect(fn.Properties.Layers).toBeUndefined();
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThan(10);
     expect(ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
@@ -82,7 +83,7 @@ describe('the packed edgeprint package', () => {
     expect(contents.filter((files) => files.includes('index.js')).length).toBeGreaterThan(10);
     expect(contents.some((files) => files.includes('snippet.js'))).toBe(true);
     expect(contents.some((files) => files.includes('app.js') && files.includes('app.css'))).toBe(true);
-    // The core layer: nodejs/node_modules/@edgeprint/core.
-    expect(contents.some((files) => files.includes('nodejs'))).toBe(true);
+    // One bundle per function: no layer directory anywhere.
+    expect(contents.some((files) => files.includes('nodejs'))).toBe(false);
   });
 });
