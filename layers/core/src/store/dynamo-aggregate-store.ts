@@ -27,7 +27,7 @@ export const DAY_ITEM_SOFT_LIMIT_KB = 32;
 /** Per-process memory of full items and listed sites, kept small. */
 const MEMORY_LIMIT = 10_000;
 
-function remember(set: Set<string>, key: string): void {
+export function remember(set: Set<string>, key: string): void {
   if (set.size >= MEMORY_LIMIT) set.clear();
   set.add(key);
 }
@@ -36,7 +36,7 @@ const openPrefixes = OPEN_ENDED.map((dimension) => PREFIXES[dimension]);
 const prefixOf = (name: string) => openPrefixes.find((prefix) => name.startsWith(prefix));
 
 /** Moves the increments of values the full item does not have yet to `(other)`. */
-async function foldNewValues(table: TableContext, site: string, day: string, increments: Increments): Promise<Increments> {
+export async function foldNewValues(table: TableContext, site: string, day: string, increments: Increments): Promise<Increments> {
   const open = [...increments.keys()].filter((name) => prefixOf(name) !== undefined);
   const present = await getPresentCounters(table, site, day, open);
   const folded: Increments = new Map();

@@ -7,6 +7,7 @@ import { claimSessionDay, type SessionDayClaim } from './aggregates/claim-sessio
 import { claimVisitorDay } from './aggregates/claim-visitor-day';
 import { getDayMarkers } from './aggregates/get-day-markers';
 import { touchAggregateSite } from './aggregates/touch-aggregate-site';
+import { DAY_ITEM_SOFT_LIMIT_KB, foldNewValues, remember } from './dynamo-aggregate-store';
 import { claimDevice } from './aggregates/claim-device';
 import { latestMinute } from '../aggregates/realtime';
 import { DEVICE_RETENTION_DAYS } from '../aggregates/returning';
@@ -41,7 +42,7 @@ const retentionDays = MARKER_RETENTION_DAYS;
  * counter writes stamped so one that was applied before a crash is refused the second time. Each
  * item appears once per batch (merged before journaling), so the writes can run in parallel.
  */
-async function apply(table: TableContext, entry: JournalEntry): Promise<void> {
+async function apply(table: TableContext, entry: JournalEntry, full: Set<string>): Promise<void> {
   await Promise.all(
     entry.writes.map(async (write, index) => {
       const stamp = entry.batch * 1000 + index;
@@ -52,9 +53,12 @@ async function apply(table: TableContext, entry: JournalEntry): Promise<void> {
         case 'visitor':
           await claimVisitorDay(table, { site: write.site, day: write.day, visitorHash: write.visitorHash, token: write.token, retentionDays });
           return;
-        case 'day':
-          await addDayCounters(table, write.site, write.day, new Map(write.increments), write.latestAt, stamp);
+        case 'day': {
+          const units = await addDayCounters(table, write.site, write.day, new Map(write.increments), write.latestAt, stamp);
+          // The same soft limit as on AWS: a full day item takes new values of open dimensions as `(other)`.
+          if (units !== undefined && units >= DAY_ITEM_SOFT_LIMIT_KB) remember(full, `${write.site}\n${write.day}`);
           return;
+        }
         case 'hits':
           await incrementHitCounter(table, write.url, { by: write.by, stamp });
           return;
@@ -64,7 +68,7 @@ async function apply(table: TableContext, entry: JournalEntry): Promise<void> {
 }
 
 /** Collects a batch's writes instead of making them: reads answer as if the earlier ones were made. */
-function unitOfWork(table: TableContext): { store: AggregateStore; writes(): JournaledWrite[] } {
+function unitOfWork(table: TableContext, full: ReadonlySet<string>): { store: AggregateStore; writes(): JournaledWrite[] } {
   const sessions = new Map<string, JournaledWrite & { op: 'session' }>();
   const visitors = new Map<string, JournaledWrite & { op: 'visitor' }>();
   const days = new Map<string, { site: string; day: string; increments: Map<string, number>; latestAt: string }>();
@@ -106,8 +110,9 @@ function unitOfWork(table: TableContext): { store: AggregateStore; writes(): Jou
     async releaseVisitor(group) {
       visitors.delete(visitorKey(group));
     },
-    async addDayCounters(site, day, increments, latestAt) {
+    async addDayCounters(site, day, given, latestAt) {
       const key = `${site}\n${day}`;
+      const increments = full.has(key) ? await foldNewValues(table, site, day, given) : given;
       const entry = days.get(key) ?? { site, day, increments: new Map<string, number>(), latestAt };
       for (const [name, by] of increments) entry.increments.set(name, (entry.increments.get(name) ?? 0) + by);
       if (latestAt > entry.latestAt) entry.latestAt = latestAt;
@@ -145,11 +150,26 @@ export function journaledAggregator(
 ): (events: readonly ForwardEvent[]) => Promise<Map<string, unknown>> {
   let lastBatch = journal.read()?.batch ?? 0;
   let recovered = false;
+  let failedReplays = 0;
+  const full = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
   const finishJournaled = async () => {
     const pending = journal.read();
     if (pending !== undefined && pending.writes.length > 0) {
-      await apply(table, pending);
+      try {
+        await apply(table, pending, full);
+      } catch (error) {
+        // A journal that keeps failing would stop all counting: after 5 tries it is given up, loudly.
+        failedReplays += 1;
+        if (failedReplays < 5) throw error;
+        deps.log('error', 'aggregate journal given up after 5 failed replays; its counts are lost', {
+          metric: 'AggregateLost',
+          batch: pending.batch,
+          events: pending.writes.length,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      failedReplays = 0;
       journal.write({ batch: pending.batch, writes: [] });
       deps.log('info', 'aggregate journal replayed', { batch: pending.batch, writes: pending.writes.length });
     }
@@ -157,14 +177,14 @@ export function journaledAggregator(
   };
   const run = async (events: readonly ForwardEvent[]) => {
     if (!recovered) await finishJournaled();
-    const work = unitOfWork(table);
+    const work = unitOfWork(table, full);
     const failures = await aggregateBatch(events, { ...deps, store: work.store });
     const writes = work.writes();
     if (writes.length === 0) return failures;
     lastBatch += 1;
     const entry = { batch: lastBatch, writes };
     journal.write(entry);
-    await apply(table, entry).catch((error: unknown) => {
+    await apply(table, entry, full).catch((error: unknown) => {
       // The journal keeps the writes: the next batch finishes them first.
       recovered = false;
       throw error;
