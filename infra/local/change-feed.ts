@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EVENT_ITEM_TYPES } from '../../layers/core/src/forwarding/event-of-item';
 
 /**
- * The local stand-in for DynamoDB Streams + the EventBridge Pipe: every event item the embedded
- * store creates (sessions, request and browser records, activity rows) is put on the local queue as
- * a stream record before the store answers the write. So an acknowledged event is always in the
- * queue. The one gap, a kill between the store's write and the queue's, is closed at the next start
+ * The local stand-in for DynamoDB Streams + the EventBridge Pipe: every event item the stack's SDK
+ * clients create (sessions, request and browser records, activity rows) is put on the local queue as
+ * a stream record before the PutItem call returns to the handler (`observeCreatedItems()` in
+ * store/client.ts). So an acknowledged event is always in the queue. The one gap, a kill between the store's write and the queue's, is closed at the next start
  * by `recoverFeed()`: records newer than the checkpoint are put on the queue again (the consumers are
  * idempotent on the event id, so a repeat is harmless).
  */
 type Item = Record<string, AttributeValue>;
 export type FeedSink = (body: string) => Promise<unknown>;
-
-const eventTypes = new Set(EVENT_ITEM_TYPES);
 
 /** The stream record the pipe would put on the queue for a created item. */
 export function streamRecordBody(item: Item): string {
@@ -26,50 +22,6 @@ export function streamRecordBody(item: Item): string {
     eventName: 'INSERT',
     eventSource: 'aws:dynamodb',
     dynamodb: { Keys: { pk: item.pk, sk: item.sk }, NewImage: item, StreamViewType: 'NEW_IMAGE' },
-  });
-}
-
-const isEventItem = (item: Item | undefined): item is Item => item?.type?.S !== undefined && eventTypes.has(item.type.S);
-
-/**
- * Wraps the embedded DynamoDB's request listener: a successful PutItem of an event item on `tableName`
- * answers only after `sink` took its stream record. Other requests pass through untouched.
- */
-export function attachChangeFeed(server: Server, tableName: string, sink: FeedSink, onError: (error: unknown) => void): void {
-  const [listener] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  if (listener === undefined) throw new Error('the embedded DynamoDB has no request listener');
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!String(req.headers['x-amz-target'] ?? '').endsWith('.PutItem')) {
-      listener(req, res);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      let item: Item | undefined;
-      try {
-        const input = JSON.parse(raw.toString('utf8')) as { TableName?: string; Item?: Item };
-        if (input.TableName === tableName) item = input.Item;
-      } catch {
-        // dynalite answers the malformed body itself
-      }
-      // The store reads the body again from a copy that carries the original request's fields.
-      const copy = Object.assign(new PassThrough(), { headers: req.headers, method: req.method, url: req.url, socket: req.socket });
-      if (isEventItem(item)) {
-        const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-        (res as { end: (...args: unknown[]) => ServerResponse }).end = (...args: unknown[]) => {
-          if (res.statusCode !== 200) return end(...args);
-          sink(streamRecordBody(item))
-            .catch((error: unknown) => onError(error))
-            .finally(() => end(...args));
-          return res;
-        };
-      }
-      listener(copy as unknown as IncomingMessage, res);
-      copy.end(raw);
-    });
   });
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { attachChangeFeed, feedFiles, recoverFeed, startCheckpoints, streamRecordBody } from './change-feed';
+import { feedFiles, recoverFeed, startCheckpoints, streamRecordBody } from './change-feed';
 import { EVENT_ITEM_TYPES } from '../../layers/core/src/forwarding/event-of-item';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -147,11 +147,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const feedErrors = (error: unknown) =>
     console.error(JSON.stringify({ level: 'ERROR', message: 'change feed could not enqueue a stored event', error: String(error) }));
   const feed = (body: string) => queue.send(body);
-  // The embedded store feeds every client's writes; an external endpoint is fed by the stack's own SDK clients.
-  const stopObserving =
-    dynamo !== undefined
-      ? (attachChangeFeed(dynamo.server, tableName, feed, feedErrors), () => undefined)
-      : observeCreatedItems(dynamodbEndpoint, tableName, EVENT_ITEM_TYPES, (item) => feed(streamRecordBody(item as Parameters<typeof streamRecordBody>[0])).catch(feedErrors));
+  // The stack's SDK clients feed the queue with each event item they create (embedded or external endpoint alike).
+  const stopObserving = observeCreatedItems(dynamodbEndpoint, tableName, EVENT_ITEM_TYPES, (item) =>
+    feed(streamRecordBody(item as Parameters<typeof streamRecordBody>[0])).catch(feedErrors),
+  );
   const files = options.dataDir === undefined ? undefined : feedFiles(options.dataDir);
   const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(isLoopback(dynamodbEndpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });
   if (files !== undefined) {

@@ -68,7 +68,7 @@ async function apply(table: TableContext, entry: JournalEntry, full: Set<string>
 }
 
 /** Collects a batch's writes instead of making them: reads answer as if the earlier ones were made. */
-function unitOfWork(table: TableContext, full: ReadonlySet<string>): { store: AggregateStore; writes(): JournaledWrite[] } {
+function unitOfWork(table: TableContext, full: ReadonlySet<string>, listed: Set<string>): { store: AggregateStore; writes(): JournaledWrite[] } {
   const sessions = new Map<string, JournaledWrite & { op: 'session' }>();
   const visitors = new Map<string, JournaledWrite & { op: 'visitor' }>();
   const days = new Map<string, { site: string; day: string; increments: Map<string, number>; latestAt: string }>();
@@ -122,7 +122,13 @@ function unitOfWork(table: TableContext, full: ReadonlySet<string>): { store: Ag
       for (const [url, by] of added) hits.set(url, (hits.get(url) ?? 0) + by);
     },
     // Idempotent on their own (a create if absent; a device marker keeps its first session): made at once.
-    touchSite: (site, day) => touchAggregateSite(table, site, day),
+    async touchSite(site, day) {
+      // Once per site and day per process, as the AWS store does: not a write every batch.
+      const key = `${site}\n${day}`;
+      if (listed.has(key)) return;
+      await touchAggregateSite(table, site, day);
+      remember(listed, key);
+    },
     claimDevice: (site, deviceHash, sessionHash, now) => claimDevice(table, { site, deviceHash, sessionHash, now, retentionDays: DEVICE_RETENTION_DAYS }),
   };
   return {
@@ -152,6 +158,7 @@ export function journaledAggregator(
   let recovered = false;
   let failedReplays = 0;
   const full = new Set<string>();
+  const listed = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
   const finishJournaled = async () => {
     const pending = journal.read();
@@ -177,7 +184,7 @@ export function journaledAggregator(
   };
   const run = async (events: readonly ForwardEvent[]) => {
     if (!recovered) await finishJournaled();
-    const work = unitOfWork(table, full);
+    const work = unitOfWork(table, full, listed);
     const failures = await aggregateBatch(events, { ...deps, store: work.store });
     const writes = work.writes();
     if (writes.length === 0) return failures;
