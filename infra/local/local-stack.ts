@@ -143,7 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     pollIntervalMs: options.queue?.pollIntervalMs,
     concurrency: options.queue?.concurrency,
   });
-  // The table's change stream, locally: created event items go to the queue before the write is answered.
+  // The table's change stream, locally: created event items go to the queue before the PutItem returns.
   const feedErrors = (error: unknown) =>
     console.error(JSON.stringify({ level: 'ERROR', message: 'change feed could not enqueue a stored event', error: String(error) }));
   const feed = (body: string) => queue.send(body);

@@ -19,9 +19,9 @@ export function serveEndpointInProcess(endpoint: string, requestHandler: unknown
 }
 
 /**
- * Local stack only, with an external DynamoDB endpoint (EDGEPRINT_DYNAMODB_ENDPOINT): the change feed
- * the embedded store would provide, taken from the clients instead. A PutItem of the table whose item
- * has an observed `type` returns only after the sink took the item (DynamoDB JSON).
+ * Local stack only: its change feed (the stand-in for DynamoDB Streams + the pipe), taken from the
+ * clients themselves, for the embedded store and an external endpoint alike. A PutItem of the table
+ * whose item has an observed `type` returns only after the sink took the item (DynamoDB JSON).
  */
 const createdItemObservers = new Map<string, { tableName: string; types: ReadonlySet<string>; sink: (item: Record<string, unknown>) => Promise<unknown> }>();
 
