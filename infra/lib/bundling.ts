@@ -19,6 +19,15 @@ export function buildDirectory(scope: Construct, name: string): string {
   return directory;
 }
 
+/**
+ * Module substitutions for every regional bundle (esbuild `alias`, absolute paths so they resolve
+ * from an installed package too): `@aws-sdk/credential-provider-node`, the SDK's default chain,
+ * becomes the environment provider alone, which is where Lambda puts the role's credentials.
+ */
+export const LAMBDA_SDK_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': join(packageRoot(__dirname), 'layers', 'core', 'src', 'aws', 'lambda-credentials.ts'),
+};
+
 export interface BundleOptions {
   readonly entry: string;
   readonly outfile: string;

@@ -8,10 +8,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { LAMBDA_SDK_ALIASES } from '../bundling';
 import { packageRoot } from '../package-root';
 
 /** The functions' sources: `functions/<name>/handler.ts`. */
 export const FUNCTIONS_DIR = join(packageRoot(__dirname), 'functions');
+
+/**
+ * CDK context key (`cdk deploy -c edgeprint:sourceMaps=true`): turn on `--enable-source-maps` in every
+ * regional function, for readable stack traces while debugging. Off by default: Node reads and parses
+ * each bundle's map at load, about a fifth of a function's cold start (docs/benchmarks.md, "Bundles").
+ * The maps are deployed either way (beside each bundle), so a minified trace can also be decoded later.
+ */
+export const SOURCE_MAPS_CONTEXT = 'edgeprint:sourceMaps';
 
 /** The newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 checks the same). */
 export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -42,6 +51,11 @@ export const QUEUE_ACTIONS = {
   consume: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
 } as const;
 
+function sourceMapsAtRuntime(scope: Construct): boolean {
+  const value: unknown = scope.node.tryGetContext(SOURCE_MAPS_CONTEXT);
+  return value === true || value === 'true';
+}
+
 export interface EdgeprintFunctionProps {
   /** `functions/<name>/handler.ts` is the entry. */
   readonly name: string;
@@ -61,7 +75,8 @@ export interface EdgeprintFunctionProps {
 
 /**
  * The one way edgeprint defines a regional Lambda: latest Node.js on arm64, its own esbuild bundle
- * (minified, tree-shaken from its handler, module-first, source maps; no layer: each function holds
+ * (minified, tree-shaken from its handler, module-first, source maps beside it, turned on only by
+ * SOURCE_MAPS_CONTEXT; the SDK's credential chain cut to the environment provider; no layer: each function holds
  * only the code its route reaches, docs/architecture.md), an explicit log group with retention,
  * X-Ray, and an own role with no managed policies. Permissions come only through the `bind*`
  * methods, which grant exactly the actions the function uses.
@@ -96,7 +111,7 @@ export class EdgeprintFunction extends NodejsFunction {
       logGroup,
       role,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMapsAtRuntime(scope) ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: 'edgeprint',
         ...props.environment,
       },
@@ -110,6 +125,8 @@ export class EdgeprintFunction extends NodejsFunction {
         // Nothing external, the AWS SDK included (the default leaves @aws-sdk/* to the runtime's copy):
         // bundled, it is tree-shaken to the clients a function uses and pinned to the tested version.
         externalModules: [],
+        // Lambda's credentials are always in the environment: bundle only that provider (layers/core/src/aws/lambda-credentials.ts).
+        esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_SDK_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         commandHooks: props.commandHooks,
       },

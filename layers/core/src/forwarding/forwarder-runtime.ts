@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { ConfigError } from '../errors';
 import { powertoolsDeliveryLedger } from '../queue/powertools-delivery-ledger';
 import { readSecret } from '../secrets/read-secret';
@@ -18,38 +18,52 @@ import { dynamoAggregateStore } from '../store/dynamo-aggregate-store';
 import { operatorMetrics } from '../observability/metrics';
 import { journaledAggregator } from '../store/journaled-aggregate-store';
 import { fileJournal } from '../store/aggregate-journal-file';
+import { describeIssues } from '../validation/issues';
 
+// An absent variable takes the default text, which the pipe then parses like a given one.
 const list = (fallback: readonly string[]) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined ? [...fallback] : value.split(',').map((item) => item.trim()).filter(Boolean)));
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+    ),
+    fallback.join(','),
+  );
 const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((value) => (value === undefined ? fallback : value === 'true'));
+  v.optional(
+    v.pipe(
+      v.picklist(['true', 'false']),
+      v.transform((value) => value === 'true'),
+    ),
+    fallback ? 'true' : 'false',
+  );
+/** A whole number from its decimal text (the environment is text), within bounds. */
+const wholeNumber = (fallback: number, min: number, max: number) =>
+  v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(min), v.maxValue(max)), String(fallback));
+const text = (min: number, max: number) => v.pipe(v.string(), v.minLength(min), v.maxLength(max));
+const url = v.pipe(v.string(), v.url());
 
-const forwarderEnvironment = z.object({
-  EDGEPRINT_PROVIDERS: z.string().max(20_000).optional().default('{}'),
-  EDGEPRINT_PROVIDER_SECRETS_ARN: z.string().min(1).optional(),
-  EDGEPRINT_IDEMPOTENCY_TABLE: z.string().min(3).max(255),
-  EDGEPRINT_IDEMPOTENCY_WINDOW_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).optional().default(86400),
-  EDGEPRINT_DLQ_URL: z.url(),
-  EDGEPRINT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).optional().default(5),
-  EDGEPRINT_DYNAMODB_ENDPOINT: z.url().optional(),
-  EDGEPRINT_SQS_ENDPOINT: z.url().optional(),
+// valibot, like every other function's configuration: zod alone was 444 KiB of the forwarder's bundle.
+const forwarderEnvironment = v.object({
+  EDGEPRINT_PROVIDERS: v.optional(v.pipe(v.string(), v.maxLength(20_000)), '{}'),
+  EDGEPRINT_PROVIDER_SECRETS_ARN: v.optional(v.pipe(v.string(), v.minLength(1))),
+  EDGEPRINT_IDEMPOTENCY_TABLE: text(3, 255),
+  EDGEPRINT_IDEMPOTENCY_WINDOW_SECONDS: wholeNumber(86400, 60, 30 * 86400),
+  EDGEPRINT_DLQ_URL: url,
+  EDGEPRINT_MAX_ATTEMPTS: wholeNumber(5, 1, 100),
+  EDGEPRINT_DYNAMODB_ENDPOINT: v.optional(url),
+  EDGEPRINT_SQS_ENDPOINT: v.optional(url),
   EDGEPRINT_FORWARD_GPC: flag(false),
   EDGEPRINT_HONOR_DNT: flag(true),
   EDGEPRINT_FORWARD_DENY_PARAMS: list(DEFAULT_DENY_PARAMS),
   EDGEPRINT_FORWARD_EXCLUDE_PATHS: list(DEFAULT_EXCLUDE_PATHS),
   /** The main table: when set, the forwarder also maintains the dashboard's aggregates in it. */
-  EDGEPRINT_TABLE: z.string().min(3).max(255).optional(),
+  EDGEPRINT_TABLE: v.optional(text(3, 255)),
   /** `false` turns the dashboard's day counters off (hit counters are always kept). */
   EDGEPRINT_AGGREGATES: flag(true),
   /** Local stack only: the journal file that makes the single local consumer's counting exact across kill -9. */
-  EDGEPRINT_AGGREGATE_JOURNAL: z.string().min(1).max(4096).optional(),
-  AWS_REGION: z.string().optional().default('us-east-1'),
+  EDGEPRINT_AGGREGATE_JOURNAL: v.optional(text(1, 4096)),
+  AWS_REGION: v.optional(v.string(), 'us-east-1'),
 });
 
 /** Deep-merges the secret JSON (`{"ga4":{"apiSecret":"…"}}`) over the plain provider config. */
@@ -80,11 +94,9 @@ const localCredentials = (endpoint: string | undefined) =>
  * and the privacy rules.
  */
 export async function forwarderFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<ForwarderDependencies> {
-  const parsed = forwarderEnvironment.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(`Invalid forwarder configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const parsed = v.safeParse(forwarderEnvironment, env);
+  if (!parsed.success) throw new ConfigError(`Invalid forwarder configuration: ${describeIssues(parsed.issues, 'environment').join('; ')}`);
+  const e = parsed.output;
   let providerConfig = parseJsonObject(e.EDGEPRINT_PROVIDERS, 'EDGEPRINT_PROVIDERS');
   if (e.EDGEPRINT_PROVIDER_SECRETS_ARN !== undefined) {
     const secrets = parseJsonObject(await readSecret(e.EDGEPRINT_PROVIDER_SECRETS_ARN, e.AWS_REGION), 'The provider secrets');

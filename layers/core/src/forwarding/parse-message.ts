@@ -1,37 +1,44 @@
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { forwardEventOfItem } from './event-of-item';
 import type { DeadLetter } from './dead-letter';
 import type { ForwardEvent } from './event';
 
-const text = (max: number) => z.string().max(max);
+const text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)));
+const requiredText = (min: number, max: number) => v.pipe(v.string(), v.minLength(min), v.maxLength(max));
+/** An ISO 8601 UTC time as `Date.toISOString()` writes it (seconds and fraction optional, `Z` only). */
+const isoTime = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z$/),
+  v.check((value) => !Number.isNaN(Date.parse(value)), 'Invalid date'),
+);
 
 /** The queue message schema: validated once when it leaves the queue, like any other input. */
-const forwardEventSchema = z.object({
-  v: z.literal(1),
-  eventId: z.string().min(1).max(64),
-  kind: z.enum(['pageview', 'event', 'request', 'activity']),
-  name: text(64),
-  at: z.iso.datetime(),
-  url: text(2048).optional(),
-  path: text(1000).optional(),
-  referrer: text(2048).optional(),
-  title: text(512).optional(),
-  props: z.record(text(40), z.union([text(100), z.number(), z.boolean()])).optional(),
-  sessionId: text(64).optional(),
-  sessionStartedAt: z.iso.datetime().optional(),
-  visitorId: text(64).optional(),
-  userId: text(256).optional(),
-  userAgent: text(512).optional(),
-  ip: text(64).optional(),
-  requestFingerprint: text(64).optional(),
-  language: text(35).optional(),
-  country: text(2).optional(),
-  gpc: z.boolean(),
-  dnt: z.boolean(),
-  status: z.number().int().min(100).max(599).optional(),
-  hit: text(2048).optional(),
+const forwardEventSchema = v.object({
+  v: v.literal(1),
+  eventId: requiredText(1, 64),
+  kind: v.picklist(['pageview', 'event', 'request', 'activity']),
+  name: requiredText(0, 64),
+  at: isoTime,
+  url: text(2048),
+  path: text(1000),
+  referrer: text(2048),
+  title: text(512),
+  props: v.optional(v.record(requiredText(0, 40), v.union([requiredText(0, 100), v.number(), v.boolean()]))),
+  sessionId: text(64),
+  sessionStartedAt: v.optional(isoTime),
+  visitorId: text(64),
+  userId: text(256),
+  userAgent: text(512),
+  ip: text(64),
+  requestFingerprint: text(64),
+  language: text(35),
+  country: text(2),
+  gpc: v.boolean(),
+  dnt: v.boolean(),
+  status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599))),
+  hit: text(2048),
 });
 
 /** A DynamoDB stream record as EventBridge Pipes (or the local feed) puts it on the queue. */
@@ -62,6 +69,6 @@ export function parseQueueMessage(body: string): ForwardEvent | undefined {
   }
   const image = streamImage(value);
   if (image !== undefined) value = forwardEventOfItem(image);
-  const parsed = forwardEventSchema.safeParse(value);
-  return parsed.success ? (parsed.data as ForwardEvent) : undefined;
+  const parsed = v.safeParse(forwardEventSchema, value);
+  return parsed.success ? (parsed.output as ForwardEvent) : undefined;
 }

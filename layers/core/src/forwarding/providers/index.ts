@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as v from 'valibot';
+import { describeIssues } from '../../validation/issues';
 import { ConfigError } from '../../errors';
 import type { HttpPost, Provider } from '../event';
 import { ga4Provider } from './ga4';
@@ -16,73 +17,74 @@ export { PartialRelayError, type DropHook } from './relay';
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** https everywhere; plain http only to loopback (local stubs), since requests carry secrets and personal data. */
-const endpointUrl = z
-  .url()
-  .max(2048)
-  .refine((value) => {
+const endpointUrl = v.pipe(
+  v.string(),
+  v.maxLength(2048),
+  v.url(),
+  v.check((value) => {
     const url = new URL(value);
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-  }, 'Must be an https URL (http only for localhost)')
-  .refine((value) => new URL(value).username === '' && new URL(value).password === '', 'Must not contain credentials');
+  }, 'Must be an https URL (http only for localhost)'),
+  v.check((value) => new URL(value).username === '' && new URL(value).password === '', 'Must not contain credentials'),
+);
 
-const timeoutMs = z.number().int().min(100).max(30_000).optional();
+const text = (min: number, max: number) => v.pipe(v.string(), v.minLength(min), v.maxLength(max));
+const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const timeoutMs = v.optional(whole(100, 30_000));
 
-const ga4Schema = z.strictObject({
-  measurementId: z.string().regex(/^G-[A-Z0-9]{4,20}$/, 'Must look like G-XXXXXXX'),
-  apiSecret: z.string().min(8).max(200),
-  region: z.enum(['eu', 'global']).optional().default('global'),
-  debug: z.boolean().optional().default(false),
-  sendIp: z.boolean().optional().default(false),
-  clientIdSalt: z.string().min(1).max(200).optional(),
-  engagementTimeMsec: z.number().int().min(1).max(3_600_000).optional(),
+const ga4Schema = v.strictObject({
+  measurementId: v.pipe(v.string(), v.regex(/^G-[A-Z0-9]{4,20}$/, 'Must look like G-XXXXXXX')),
+  apiSecret: text(8, 200),
+  region: v.optional(v.picklist(['eu', 'global']), 'global'),
+  debug: v.optional(v.boolean(), false),
+  sendIp: v.optional(v.boolean(), false),
+  clientIdSalt: v.optional(text(1, 200)),
+  engagementTimeMsec: v.optional(whole(1, 3_600_000)),
   /** Origin override, for stubs. */
-  endpoint: endpointUrl.optional(),
+  endpoint: v.optional(endpointUrl),
   timeoutMs,
 });
 
-const matomoSchema = z.strictObject({
+const matomoSchema = v.strictObject({
   url: endpointUrl,
-  siteId: z.number().int().min(1).max(2_147_483_647),
-  tokenAuth: z.string().min(8).max(200).optional(),
-  visitorIdSalt: z.string().min(1).max(200).optional(),
+  siteId: whole(1, 2_147_483_647),
+  tokenAuth: v.optional(text(8, 200)),
+  visitorIdSalt: v.optional(text(1, 200)),
   timeoutMs,
 });
 
-const plausibleSchema = z.strictObject({
+const plausibleSchema = v.strictObject({
   url: endpointUrl,
-  domain: z.string().min(1).max(253).regex(/^[A-Za-z0-9.,:-]+$/, 'Must be the site domain as added in Plausible'),
-  pseudonymousIpWhenMissing: z.boolean().optional(),
-  concurrency: z.number().int().min(1).max(32).optional(),
+  domain: v.pipe(v.string(), v.minLength(1), v.maxLength(253), v.regex(/^[A-Za-z0-9.,:-]+$/, 'Must be the site domain as added in Plausible')),
+  pseudonymousIpWhenMissing: v.optional(v.boolean()),
+  concurrency: v.optional(whole(1, 32)),
   timeoutMs,
 });
 
-const webhookSchema = z.strictObject({
+const webhookSchema = v.strictObject({
   url: endpointUrl,
-  secret: z.string().min(16, 'Must be at least 16 characters').max(1024),
-  maxBatchSize: z.number().int().min(1).max(1000).optional(),
+  secret: v.pipe(v.string(), v.minLength(16, 'Must be at least 16 characters'), v.maxLength(1024)),
+  maxBatchSize: v.optional(whole(1, 1000)),
   timeoutMs,
 });
 
 /** Which providers to forward to; several may be enabled at once. Secrets arrive as plain strings (read from Secrets Manager by the runtime). */
-export const providerConfigSchema = z.strictObject({
-  ga4: ga4Schema.optional(),
-  matomo: matomoSchema.optional(),
-  plausible: plausibleSchema.optional(),
-  webhook: webhookSchema.optional(),
+export const providerConfigSchema = v.strictObject({
+  ga4: v.optional(ga4Schema),
+  matomo: v.optional(matomoSchema),
+  plausible: v.optional(plausibleSchema),
+  webhook: v.optional(webhookSchema),
 });
-export type ProviderConfig = z.input<typeof providerConfigSchema>;
+export type ProviderConfig = v.InferInput<typeof providerConfigSchema>;
 
 /**
  * Validates a provider config; throws ConfigError listing the bad fields (never their values).
  * @example parseProviderConfig({ webhook: { url: 'https://hooks.example.com/ep', secret } })
  */
-export function parseProviderConfig(config: unknown): z.output<typeof providerConfigSchema> {
-  const parsed = providerConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'providers'}: ${issue.message}`);
-    throw new ConfigError(`Invalid provider configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+export function parseProviderConfig(config: unknown): v.InferOutput<typeof providerConfigSchema> {
+  const parsed = v.safeParse(providerConfigSchema, config);
+  if (!parsed.success) throw new ConfigError(`Invalid provider configuration: ${describeIssues(parsed.issues, 'providers').join('; ')}`);
+  return parsed.output;
 }
 
 /**
