@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { BUNDLE_BUDGETS, bundleReport, type BundleInfo } from '../infra/lib/bundle-report';
 import { resolveSettings } from '../infra/lib/config';
 import { buildSync } from 'esbuild';
+import { bundleFile, LAMBDA_SDK_ALIASES } from '../infra/lib/bundling';
 import { FUNCTIONS_DIR } from '../infra/lib/constructs/edgeprint-function';
 import { buildEdgeprintApp } from '../infra/lib/stacks';
 import { machineInfo, type MachineInfo, machineTable } from './machine';
@@ -42,6 +43,8 @@ export interface BundleBenchResult {
   readonly baseline: ColdLoad;
   /** collect's cold start with `--enable-source-maps` (the `edgeprint:sourceMaps` context): what the maps cost at load. */
   readonly collectWithSourceMaps?: ColdLoad;
+  /** A bundle holding only the DynamoDB clients (bench/sdk-floor-handler.ts), built like the functions: the SDK's share. */
+  readonly sdkFloor?: ColdLoad & { readonly bytes: number };
   /** Bytes of collect's bundle by package, largest first. */
   readonly collectComposition: ReadonlyArray<readonly [string, number]>;
   readonly rows: readonly BundleRow[];
@@ -182,6 +185,7 @@ function composition(name: string): Array<[string, number]> {
     target: 'node22',
     minify: true,
     mainFields: ['module', 'main'],
+    alias: { ...LAMBDA_SDK_ALIASES },
     legalComments: 'none',
     write: false,
     metafile: true,
@@ -231,7 +235,12 @@ export function runBundleBench(options: { runs?: number; log?: (line: string) =>
       rows.push({ ...bundle, budget, coldLoad: load, call });
       if (bundle.name === 'collect') collectWithSourceMaps = coldLoad(runs, args, { ...childEnv, NODE_OPTIONS: '--enable-source-maps' });
     }
-    return { measuredAt: new Date(), machine, runs, baseline, collectWithSourceMaps, collectComposition: composition('collect'), rows };
+    log('sdk floor: the DynamoDB clients alone');
+    const floorFile = join(outdir, 'sdk-floor', 'index.js');
+    bundleFile({ entry: join(__dirname, 'sdk-floor-handler.ts'), outfile: floorFile, target: 'node22', sourcemap: false, alias: LAMBDA_SDK_ALIASES });
+    const floorArgs = ['-e', childScript('r.statusCode === 405', true)];
+    const sdkFloor = { ...coldLoad(runs, floorArgs, { ...env, BENCH_FILE: floorFile, BENCH_EVENT: 'null' }), bytes: statSync(floorFile).size };
+    return { measuredAt: new Date(), machine, runs, baseline, collectWithSourceMaps, sdkFloor, collectComposition: composition('collect'), rows };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -287,6 +296,14 @@ export function renderBundleSection(result: BundleBenchResult): string {
         ? ''
         : ` collect with \`--enable-source-maps\` (the \`edgeprint:sourceMaps\` context): ${ms(withMaps.medianMs - baseline.medianMs)} wall, ${ms(withMaps.cpuMedianMs - baseline.cpuMedianMs)} CPU above baseline (as deployed, without: ${ms(collect.medianMs - baseline.medianMs)}, ${ms(collect.cpuMedianMs - baseline.cpuMedianMs)}).`),
     '',
+    ...(result.sdkFloor === undefined
+      ? []
+      : [
+          `**The SDK's floor**: a bundle of only the DynamoDB client and document client, built the same way (\`bench/sdk-floor-handler.ts\`, ${kib(result.sdkFloor.bytes)}), ` +
+            `takes ${ms(result.sdkFloor.medianMs - baseline.medianMs)} wall, ${ms(result.sdkFloor.cpuMedianMs - baseline.cpuMedianMs)} CPU above baseline: ` +
+            `what any function that reads the table pays before its own code.`,
+          '',
+        ]),
     `collect's bytes by package: ${result.collectComposition
       .slice(0, 6)
       .map(([name, bytes]) => `${name} ${kib(bytes)}`)

@@ -38,6 +38,8 @@ export interface BundleOptions {
   readonly external?: readonly string[];
   /** Build-time constants (esbuild `define`), e.g. the Lambda@Edge configuration. */
   readonly define?: Readonly<Record<string, string>>;
+  /** Module substitutions (esbuild `alias`), e.g. LAMBDA_SDK_ALIASES. */
+  readonly alias?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -58,6 +60,7 @@ export function bundleFile(options: BundleOptions): Metafile {
     mainFields: ['module', 'main'],
     external: [...(options.external ?? [])],
     define: { ...options.define },
+    alias: { ...options.alias },
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',

@@ -699,9 +699,12 @@ describe('buildEdgeprintApp()', () => {
       expect(found).toEqual([]);
     });
 
-    it('leaves the SQS client and the user store out of /v1/hits, and every SDK client out of the snippet', () => {
+    it('leaves the SQS client and the user store out of /v1/hits, user-agent parsing and the credential chain out of the request paths, and every SDK client out of the snippet', () => {
       const hits = sourcesOf(bundles.find((bundle) => bundle.name === 'hits')!);
       expect(hits.filter((source) => /client-sqs|store\/users\/|auth\/bearer-token|jose/.test(source))).toEqual([]);
+      // The request paths record but never parse user agents, and find credentials only in the environment.
+      const requestPaths = bundles.filter((bundle) => ['collect', 'redirect', 'hits'].includes(bundle.name));
+      expect(requestPaths.flatMap((bundle) => sourcesOf(bundle).filter((source) => /ua-parser-js|credential-provider-(node|ini|sso|process|web-identity)/.test(source)).map((source) => `${bundle.name}: ${source}`))).toEqual([]);
       const snippet = sourcesOf(bundles.find((bundle) => bundle.name === 'snippet')!);
       expect(snippet.filter((source) => /client-dynamodb|client-sqs|lib-dynamodb/.test(source))).toEqual([]);
       // A positive control: the same reading of the source map finds the DynamoDB client where it belongs.

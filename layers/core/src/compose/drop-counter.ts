@@ -1,7 +1,7 @@
 import { operatorMetrics } from '../observability/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PersistedDropReason } from '../aggregates/counters';
-import { dayOf } from '../aggregates/dimensions';
+import { dayOf } from '../aggregates/site-day';
 import type { DropReason } from '../domain/visitor-policy';
 import { addDropCount } from '../store/aggregates/add-drop-count';
 import type { TableContext } from '../store/client';

@@ -10,7 +10,7 @@ import { noContent, type HttpResponse } from '../http/responses';
 import { check, collectSchema } from '../http/schemas';
 import { beginVisit } from '../http/visit';
 import type { VisitRuntime } from '../runtime';
-import { siteOf } from '../aggregates/dimensions';
+import { siteOf } from '../aggregates/site-day';
 
 /**
  * A browser report (fingerprint plus pageview or custom event): validate, run the pipeline, record.

@@ -10,7 +10,7 @@ import { encodedTextResponse } from '../http/compression';
 import type { HttpResponse } from '../http/responses';
 import { beginVisit, requestRecordOf } from '../http/visit';
 import type { VisitRuntime } from '../runtime';
-import { siteOf } from '../aggregates/dimensions';
+import { siteOf } from '../aggregates/site-day';
 import { renderRedirectPage } from './redirect-page';
 
 /**

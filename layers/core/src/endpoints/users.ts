@@ -1,5 +1,5 @@
 import { requireApiKey } from '../auth/api-key';
-import { describeUserAgent } from '../domain/devices';
+import { describeUserAgent } from '../domain/user-agent';
 import { isSessionId } from '../domain/session-id';
 import { isUserId, USER_ID_RULE } from '../domain/user-id';
 import type { HttpRequest } from '../http/request';

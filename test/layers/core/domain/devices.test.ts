@@ -1,4 +1,5 @@
-import { describeUserAgent, deviceSightings } from '../../../../layers/core/src/domain/devices';
+import { deviceSightings } from '../../../../layers/core/src/domain/devices';
+import { describeUserAgent } from '../../../../layers/core/src/domain/user-agent';
 import { pageRecord, requestRecord } from '../store/table-fixture';
 
 describe('deviceSightings()', () => {
