@@ -35,6 +35,9 @@ export interface Runtime {
 /** What every HTTP function has: config, logger, table, event store, drop counters, clock and ids (`compose/base.ts`). */
 export type BaseRuntime = Pick<Runtime, 'config' | 'logger' | 'table' | 'store' | 'drops' | 'now' | 'newEventId'>;
 
+/** What the user routes have: the base plus the user store (`compose/users.ts`). */
+export type UserRuntime = BaseRuntime & Pick<Runtime, 'users'>;
+
 /** What the recording routes have: the base plus cookieless sessions (`compose/visit.ts`). */
 export type VisitRuntime = BaseRuntime & Pick<Runtime, 'cookieless'>;
 

@@ -704,6 +704,8 @@ describe('buildEdgeprintApp()', () => {
       expect(hits.filter((source) => /client-sqs|store\/users\/|auth\/bearer-token|jose/.test(source))).toEqual([]);
       // The request paths record but never parse user agents, and find credentials only in the environment.
       const requestPaths = bundles.filter((bundle) => ['collect', 'redirect', 'hits'].includes(bundle.name));
+      // Only /v1/activity verifies bearer tokens: jose nowhere else.
+      expect(bundles.filter((bundle) => bundle.kind === 'regional' && sourcesOf(bundle).some((source) => source.includes('node_modules/jose/'))).map((bundle) => bundle.name)).toEqual(['activity']);
       expect(requestPaths.flatMap((bundle) => sourcesOf(bundle).filter((source) => /ua-parser-js|credential-provider-(node|ini|sso|process|web-identity)/.test(source)).map((source) => `${bundle.name}: ${source}`))).toEqual([]);
       const snippet = sourcesOf(bundles.find((bundle) => bundle.name === 'snippet')!);
       expect(snippet.filter((source) => /client-dynamodb|client-sqs|lib-dynamodb/.test(source))).toEqual([]);

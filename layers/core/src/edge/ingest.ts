@@ -11,7 +11,7 @@ import { visitorVerdict } from '../domain/visitor-policy';
 import { ConfigError } from '../errors';
 import { requestFacts } from '../http/request-facts';
 import { operatorMetrics } from '../observability/metrics';
-import type { Runtime } from '../runtime';
+import type { BaseRuntime } from '../runtime';
 import { botSignal } from './bot-signal';
 import { parseEdgeRules, type EdgeRules } from './edge-config';
 import { edgeSession } from './edge-session';
@@ -29,8 +29,8 @@ export type LineOutcome =
   | { readonly outcome: 'skipped'; readonly reason: IngestSkipReason; readonly malformed?: MalformedReason };
 
 export interface IngestDependencies {
-  /** The regional runtime: store, queue publisher, privacy settings and the fingerprint secret. */
-  readonly runtime: Runtime;
+  /** The regional base runtime: store, drop counters, logger, privacy settings and the fingerprint secret. */
+  readonly runtime: BaseRuntime;
   /** The same rules the edge function was built with (`EDGEPRINT_EDGE_RULES`). */
   readonly rules: EdgeRules;
   /** The real-time log configuration's fields, in CloudFront's order. */

@@ -18,7 +18,7 @@ import { parseBody } from '../http/body';
 import type { HttpRequest } from '../http/request';
 import { compressible, encodedTextResponse, type CompressibleText } from '../http/compression';
 import { jsonResponse, type HttpResponse } from '../http/responses';
-import type { Runtime } from '../runtime';
+import type { BaseRuntime } from '../runtime';
 import { renderDashboardPage, renderLoginPage, type DashboardPage } from './dashboard-page';
 
 export const DASHBOARD_ROUTE = '/dashboard';
@@ -36,7 +36,7 @@ function pageLocation(request: HttpRequest): { url: string; path: string } {
   return { url, path: new URL(url).pathname };
 }
 
-function sessionState(request: HttpRequest, runtime: Runtime): DashboardSessionState {
+function sessionState(request: HttpRequest, runtime: BaseRuntime): DashboardSessionState {
   return verifyDashboardSession(request.cookies.get(DASHBOARD_COOKIE), {
     secret: runtime.config.fingerprintSecret,
     apiKey: runtime.config.apiKey,
@@ -60,7 +60,7 @@ function seeOther(location: string, cookie: string): HttpResponse {
 }
 
 /** POST: sign in (the API key, compared in constant time, for a session cookie) or sign out. */
-function signInOrOut(request: HttpRequest, runtime: Runtime): HttpResponse {
+function signInOrOut(request: HttpRequest, runtime: BaseRuntime): HttpResponse {
   const page = pageLocation(request);
   let fields: Record<string, unknown>;
   try {
@@ -88,7 +88,7 @@ function signInOrOut(request: HttpRequest, runtime: Runtime): HttpResponse {
  * secret, an hour long.
  * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['GET', 'HEAD', 'POST'], handle: dashboard })
  */
-export async function dashboard(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function dashboard(request: HttpRequest, runtime: BaseRuntime): Promise<HttpResponse> {
   if (request.method === 'POST') return signInOrOut(request, runtime);
   const page = pageLocation(request);
   const state = sessionState(request, runtime);
@@ -143,7 +143,7 @@ function serveAsset(request: HttpRequest, file: string, contentType: string): Ht
  * (401 otherwise, with no reason given).
  * @example await dashboardFiles(request, runtime, '/var/task')
  */
-export async function dashboardFiles(request: HttpRequest, runtime: Runtime, dir: string): Promise<HttpResponse> {
+export async function dashboardFiles(request: HttpRequest, runtime: BaseRuntime, dir: string): Promise<HttpResponse> {
   const file = request.path.split('/').pop() ?? '';
   const type = FILE_TYPES[file];
   if (type !== undefined) return serveAsset(request, join(dir, file), type);
@@ -158,7 +158,7 @@ export async function dashboardFiles(request: HttpRequest, runtime: Runtime, dir
  * `GET /v1/stats?site=&from=&to=&dimension=&limit=&compare=`: the dashboard's numbers as JSON, for the API key.
  * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['GET', 'HEAD'], handle: stats })
  */
-export async function stats(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function stats(request: HttpRequest, runtime: BaseRuntime): Promise<HttpResponse> {
   requireApiKey(request.headers, runtime.config.apiKey);
   const query = parseStatsQuery(request.query, runtime.now());
   return jsonResponse(200, await readStats(runtime.table, query));
@@ -169,7 +169,7 @@ export async function stats(request: HttpRequest, runtime: Runtime): Promise<Htt
  * `{ "site", "visitors": n, "since": "<ISO time>" }`.
  * @example export const handler = httpEndpoint(runtimeFromEnvironment, { methods: ['GET', 'HEAD'], handle: statsRealtime })
  */
-export async function statsRealtime(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function statsRealtime(request: HttpRequest, runtime: BaseRuntime): Promise<HttpResponse> {
   requireApiKey(request.headers, runtime.config.apiKey);
   const { site } = parseRealtimeQuery(request.query);
   return jsonResponse(200, await readRealtime(runtime.table, site, runtime.now()));

@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from '../http/cookies';
 import type { HttpRequest } from '../http/request';
 import { jsonResponse, type HttpResponse } from '../http/responses';
 import { linkSchema, validate } from '../http/schemas';
-import type { Runtime } from '../runtime';
+import type { UserRuntime } from '../runtime';
 
 /**
  * `POST /v1/sessions/link`: a site's backend says which user a session belongs to (the seed's login
@@ -14,7 +14,7 @@ import type { Runtime } from '../runtime';
  * cookie when absent. Idempotent; 409 when the session is another user's, unless `force`. A new link
  * also brings the user's device items up to date with what the session recorded so far.
  */
-export async function linkSessionEndpoint(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function linkSessionEndpoint(request: HttpRequest, runtime: UserRuntime): Promise<HttpResponse> {
   requireApiKey(request.headers, runtime.config.apiKey);
   const { fields } = parseBody(request, runtime.config.maxBodyBytes);
   const input = validate(linkSchema, fields);

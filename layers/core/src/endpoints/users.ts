@@ -6,7 +6,7 @@ import type { HttpRequest } from '../http/request';
 import { decodeCursor, encodeCursor, pageLimit } from '../http/pagination';
 import { pathParameter } from '../http/path-params';
 import { jsonResponse, type HttpResponse } from '../http/responses';
-import type { Runtime } from '../runtime';
+import type { UserRuntime } from '../runtime';
 
 export const USER_SESSIONS_ROUTE = '/v1/users/{userId}/sessions';
 export const USER_DEVICES_ROUTE = '/v1/users/{userId}/devices';
@@ -17,7 +17,7 @@ const DEVICE_POSITION = /^(browser|request)#[A-Za-z0-9_-]{1,64}$/;
  * `GET /v1/users/{userId}/sessions?limit=&cursor=`: the sessions linked to a user, one gsi1 Query
  * per page (API key). `cursor` is present while there may be more.
  */
-export async function userSessions(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function userSessions(request: HttpRequest, runtime: UserRuntime): Promise<HttpResponse> {
   requireApiKey(request.headers, runtime.config.apiKey);
   const userId = pathParameter(request.path, USER_SESSIONS_ROUTE, 'userId', isUserId, USER_ID_RULE);
   const limit = pageLimit(request.query.get('limit'));
@@ -35,7 +35,7 @@ export async function userSessions(request: HttpRequest, runtime: Runtime): Prom
  * fingerprints seen in the user's sessions, with first/last seen, browser, OS, device type and
  * country. One Query per page over the user's device items (API key).
  */
-export async function userDevices(request: HttpRequest, runtime: Runtime): Promise<HttpResponse> {
+export async function userDevices(request: HttpRequest, runtime: UserRuntime): Promise<HttpResponse> {
   requireApiKey(request.headers, runtime.config.apiKey);
   const userId = pathParameter(request.path, USER_DEVICES_ROUTE, 'userId', isUserId, USER_ID_RULE);
   const limit = pageLimit(request.query.get('limit'));
