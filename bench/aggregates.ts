@@ -115,7 +115,7 @@ async function runScenario(endpoint: string, scenario: Scenario, index: number, 
   const deviceTable = createTableContext({ tableName, region: 'us-east-1', endpoint });
   const deviceMeter = createCapacityMeter();
   deviceMeter.attach(deviceTable.client);
-  const { claimDevice: _device, ...markers } = dynamoAggregateStore(markerTable);
+  const { claimDevice: _device, visitorSeenBefore: _seen, ...markers } = dynamoAggregateStore(markerTable);
   const counters = dynamoAggregateStore(counterTable);
   const devices = dynamoAggregateStore(deviceTable);
   let groups = 0;
@@ -137,6 +137,7 @@ async function runScenario(endpoint: string, scenario: Scenario, index: number, 
             deviceWrites += 1;
             return devices.claimDevice!(site, deviceHash, sessionHash, now);
           },
+          visitorSeenBefore: devices.visitorSeenBefore,
         }
       : {}),
   };
