@@ -86,8 +86,8 @@ async function apply(table: TableContext, entry: JournalEntry, full: Set<string>
 /** Collects a batch's writes instead of making them: reads answer as if the earlier ones were made. */
 function unitOfWork(table: TableContext, full: ReadonlySet<string>, listed: Set<string>): { store: AggregateStore; writes(): JournaledWrite[] } {
   const sessions = new Map<string, JournaledWrite & { op: 'session' }>();
-  // `deviceBefore`: the stored marker had `dv` before this batch (not journaled).
-  const visitors = new Map<string, JournaledWrite & { op: 'visitor'; deviceBefore: boolean }>();
+  // `deviceBefore`: whether the stored marker had `dv` before this batch (read once, not journaled).
+  const visitors = new Map<string, JournaledWrite & { op: 'visitor'; deviceBefore: Promise<boolean> }>();
   const days = new Map<string, { site: string; day: string; increments: Map<string, number>; latestAt: string }>();
   const hits = new Map<string, number>();
   const sessionKey = (group: SessionGroup) => markerId(keys.sessionDayMarker(group.site, group.day, group.sessionHash));
@@ -119,15 +119,18 @@ function unitOfWork(table: TableContext, full: ReadonlySet<string>, listed: Set<
       // Claimed before the read: another group of this batch with the same visitor must see it.
       const pending = visitors.get(key);
       if (pending !== undefined) {
-        const deviceSeen = pending.device === true || pending.deviceBefore;
+        // Marked before waiting on the read, as the conditional write would be: a third group of this visitor sees it.
+        const claimedBefore = pending.device === true;
         if (device) Object.assign(pending, { device: true });
-        return { newVisitor: false, deviceSeen };
+        return { newVisitor: false, deviceSeen: claimedBefore || (await pending.deviceBefore) };
       }
-      const write = { op: 'visitor' as const, site: group.site, day: group.day, visitorHash: group.visitorHash, token, device, deviceBefore: false };
-      visitors.set(key, write);
-      const found = await getDayMarkers(table, { sessions: [], visitors: [group] });
-      write.deviceBefore = found.deviceVisitors.has(key);
-      return { newVisitor: !found.visitors.has(key), deviceSeen: write.deviceBefore };
+      const found = getDayMarkers(table, { sessions: [], visitors: [group] });
+      const deviceBefore = found.then((markers) => markers.deviceVisitors.has(key));
+      // A failed read fails this group (and the other groups waiting on it), which are redelivered.
+      deviceBefore.catch(() => undefined);
+      visitors.set(key, { op: 'visitor', site: group.site, day: group.day, visitorHash: group.visitorHash, token, device, deviceBefore });
+      const markers = await found;
+      return { newVisitor: !markers.visitors.has(key), deviceSeen: markers.deviceVisitors.has(key) };
     },
     async releaseSession(group) {
       sessions.delete(sessionKey(group));

@@ -132,7 +132,27 @@ describe('aggregateBatch() under redelivery and any batch cut', () => {
           expect(await statsOf(site)).toEqual(await statsOf(reference));
         },
       ),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        examples: [
+          // Found by this property: two GPC sessions and two without GPC of one visitor in one local batch (a race in the journaled store's visitor claims).
+          [
+            {
+              sessions: [
+                { visitor: 'vb', fingerprint: 'fa', gpc: true, oldCookie: false, views: [{ kind: 'pageview', path: '/b' }] },
+                { visitor: 'vb', fingerprint: 'fb', gpc: true, oldCookie: false, views: [{ kind: 'event', path: '/a' }, { kind: 'pageview', path: '/b' }] },
+                { visitor: 'vb', fingerprint: 'fa', gpc: false, oldCookie: false, views: [{ kind: 'event', path: '/b' }] },
+                { visitor: 'va', fingerprint: 'fb', gpc: true, oldCookie: false, views: [{ kind: 'event', path: '/' }] },
+                { visitor: 'vb', fingerprint: 'fa', gpc: false, oldCookie: false, views: [{ kind: 'pageview', path: '/a' }] },
+              ],
+              picks: [3, 1, 4, 0, 2, 1],
+              redeliveries: [],
+              cuts: [1, 4],
+              journaled: true,
+            },
+          ],
+        ],
+      },
     );
   });
 });
