@@ -62,7 +62,7 @@ export function aggregatePartition(site: string): string {
 
 export const DAY_PREFIX = 'D#';
 
-/** The partition of one visitor's day markers on a site (`visitorHash` a hash of the site and visitorId). */
+/** The partition of one visitor's day markers on a site (`visitorHash` a hash of the site and visitorId). @example visitorDaysPartition('shop.example', 'h') // 'AGV#shop.example#h' */
 export function visitorDaysPartition(site: string, visitorHash: string): string {
   return `AGV#${site}#${visitorHash}`;
 }

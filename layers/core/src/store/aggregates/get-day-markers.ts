@@ -5,7 +5,7 @@ import type { SessionDayMarker } from './claim-session-day';
 
 const strings = (value: unknown): ReadonlySet<string> => (value instanceof Set ? (value as Set<string>) : new Set());
 
-/** One marker's identity in the maps getDayMarkers answers (a visitor's day markers share a partition). */
+/** One marker's identity in the maps getDayMarkers answers (a visitor's day markers share a partition). @example markerId(keys.visitorDayMarker(site, day, visitorHash)) */
 export const markerId = (key: TableKey): string => `${key.pk}\n${key.sk}`;
 
 /**
