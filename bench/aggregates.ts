@@ -383,9 +383,9 @@ k batches cost k marker writes, so the cost per event only falls when a batch ho
 the same session, that is when the window is long next to the seconds between a visitor's pageviews
 (10 to 90 s here); pollers that share the queue split a session's events over more batches again. A
 quiet site gains little from any window: its batches are cut by the window long before they fill, and
-the day item is written once per batch. Below the floor lie only a consumer that sees each session's
-events together (one batch at a time per shard of a stream, such as the table's own DynamoDB stream
-read directly by the forwarder, whose windows are the same 300 s at most) or approximate unique counts
+the day item is written once per batch. What would lower it: a consumer that gathers one batch at a
+time (the one-poller figures; a stream read with one batch per shard, such as the table's own DynamoDB
+stream, does that, while an SQS event source does not promise it), or approximate unique counts
 (sketches in the day item instead of markers), which would no longer agree exactly with \`/v1/hits\`.
 Keying one marker per visitor instead of per session and visitor was measured (the visitor markers'
 share is in the first table) and not built, because it is not exact (docs/decisions.md, 54).
