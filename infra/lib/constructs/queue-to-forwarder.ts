@@ -19,13 +19,16 @@ export interface QueueToForwarderProps {
 }
 
 /**
- * How the forwarder takes the queue: up to 100 messages per invocation, gathered for up to 5 s.
- * Larger batches make busy sites cheap (the aggregation writes one marker per session and one counter
- * item per site and day per batch: bench/aggregates.ts) and cut provider requests (one webhook or
- * Matomo call per batch, GA4 one per client per batch); the window adds at most 5 s to the dashboard's
- * and /v1/hits' lag.
+ * How the forwarder takes the queue: up to 1000 messages per invocation, gathered for up to 90 s.
+ * The aggregation writes one marker per session and one counter item per site and day per batch, so
+ * its cost per event falls as a batch holds more events of each session: with this window it meets
+ * the goal of at most 1 write unit per event on the benchmark's moderate and busy traffic when one
+ * poller gathers the batch (bench/aggregates.ts, docs/benchmarks.md "Batch size and window"; more
+ * pollers cut smaller batches). The window adds up to 90 s (about 45 s on average) to the lag of the
+ * dashboard, of /v1/hits and of the providers (docs/decisions.md). Lambda allows up to 10,000
+ * messages and 300 s on a standard queue; larger batches also mean fewer provider requests.
  */
-export const FORWARDER_BATCH = { batchSize: 100, maxBatchingWindowSeconds: 5 } as const;
+export const FORWARDER_BATCH = { batchSize: 1000, maxBatchingWindowSeconds: 90 } as const;
 
 /** Queue retention; the DLQ keeps messages longer, so nothing expires there before the queue's copy would have. */
 export const QUEUE_RETENTION = Duration.days(4);

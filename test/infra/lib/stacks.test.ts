@@ -11,6 +11,7 @@ import { EDGE_UNCONFIGURED_WARNING } from '../../../infra/lib/constructs/edgepri
 import { ALARM_THRESHOLDS, EDGE_CONFIGURATION_ERROR_PATTERN } from '../../../infra/lib/constructs/edgeprint-monitoring';
 import { METRIC_NAMES, METRIC_NAMESPACE } from '../../../layers/core/src/observability/metrics';
 import { QUEUE_ACTIONS, TABLE_ACTIONS } from '../../../infra/lib/constructs/edgeprint-function';
+import { FORWARDER_BATCH } from '../../../infra/lib/constructs/queue-to-forwarder';
 import { EDGE_SECRET_ENV, edgeRules, readEdgeSecret } from '../../../infra/lib/edge-build';
 import { buildEdgeprintApp, handoffParameterNames, type EdgeprintApp } from '../../../infra/lib/stacks';
 import { parseEdgeConfig } from '../../../layers/core/src/edge/edge-config';
@@ -231,9 +232,16 @@ describe('buildEdgeprintApp()', () => {
         EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
         FunctionName: { Ref: logicalIdOf(forwarder()) },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        BatchSize: 100,
-        MaximumBatchingWindowInSeconds: 5,
+        BatchSize: FORWARDER_BATCH.batchSize,
+        MaximumBatchingWindowInSeconds: FORWARDER_BATCH.maxBatchingWindowSeconds,
       });
+    });
+
+    it('batches within what Lambda allows for a standard queue (10,000 messages, a 300 s window)', () => {
+      const mapping = Object.values(regional.findResources('AWS::Lambda::EventSourceMapping', { Properties: { EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] } } }))[0]!.Properties;
+      expect(mapping.BatchSize).toBeLessThanOrEqual(10_000);
+      expect(mapping.MaximumBatchingWindowInSeconds).toBeGreaterThanOrEqual(1);
+      expect(mapping.MaximumBatchingWindowInSeconds).toBeLessThanOrEqual(300);
     });
   });
 

@@ -7,8 +7,11 @@ import { recogniseDevice, type DeviceMarkerStore } from './returning';
 /** The aggregation's storage port (implemented over the table in store/dynamo-aggregate-store.ts). */
 export interface AggregateStore extends DeviceMarkerStore {
   claimSession(group: SessionGroup, now: Date): Promise<ClaimOutcome & { readonly visitorChecked: boolean }>;
-  /** True when this call created the (site, day, visitor) marker. */
-  claimVisitor(group: SessionGroup & { readonly visitorHash: string }, token: string): Promise<boolean>;
+  /**
+   * Claims the (site, visitor, day) marker: `newVisitor` when this call created it, `deviceSeen` when a
+   * session that may be used for returning devices had claimed it before (store/aggregates/claim-visitor-day.ts).
+   */
+  claimVisitor(group: SessionGroup & { readonly visitorHash: string }, token: string): Promise<{ readonly newVisitor: boolean; readonly deviceSeen: boolean }>;
   releaseSession(group: SessionGroup, release: { eventHashes: readonly string[]; pageHashes: readonly string[]; forgetSession: boolean; forgetVisitor: boolean }): Promise<void>;
   releaseVisitor(group: SessionGroup & { readonly visitorHash: string }, token: string): Promise<void>;
   /** Adds one (site, day)'s increments in one write. */
@@ -68,7 +71,8 @@ async function claimGroup(group: SessionGroup, deps: AggregatorDependencies, now
   if (visitor !== undefined && !session.visitorChecked) {
     visitorToken = `${now.toISOString()}#${randomBytes(6).toString('base64url')}`;
     try {
-      claim = { ...session, newVisitor: await deps.store.claimVisitor(visitor, visitorToken) };
+      const visitorClaim = await deps.store.claimVisitor(visitor, visitorToken);
+      claim = { ...session, newVisitor: visitorClaim.newVisitor, visitorDeviceSeen: visitorClaim.deviceSeen };
     } catch (error) {
       await releaseGroup(deps, { group, claim: session, fresh: group.events.filter((event) => !session.countedEvents.has(event.eventHash)) });
       throw error;

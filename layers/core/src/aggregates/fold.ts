@@ -158,6 +158,8 @@ export interface ClaimOutcome {
   readonly countedPages: ReadonlySet<string>;
   /** Set when the visitor marker was claimed for this group: true when it was new. */
   readonly newVisitor?: boolean;
+  /** Set with newVisitor: the visitor marker already had a session that may be used for returning devices (no GPC). */
+  readonly visitorDeviceSeen?: boolean;
   /** The session's last active minute (`HHMM`) that day before this claim, when its marker had one (realtime.ts). */
   readonly lastMinute?: string;
   /** Set when a new session with a new cookie was recognised as a device seen in an earlier session (returning.ts). */

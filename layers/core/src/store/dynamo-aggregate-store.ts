@@ -8,6 +8,7 @@ import { DEVICE_RETENTION_DAYS } from '../aggregates/returning';
 import { claimDevice } from './aggregates/claim-device';
 import { claimSessionDay } from './aggregates/claim-session-day';
 import { claimVisitorDay } from './aggregates/claim-visitor-day';
+import { findEarlierVisitorDay } from './aggregates/find-earlier-visitor-day';
 import { getPresentCounters } from './aggregates/get-present-counters';
 import { releaseSessionDay } from './aggregates/release-session-day';
 import { releaseVisitorDay } from './aggregates/release-visitor-day';
@@ -70,7 +71,12 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
         now,
         retentionDays,
       }),
-    claimVisitor: (group, token) => claimVisitorDay(table, { site: group.site, day: group.day, visitorHash: group.visitorHash, token, retentionDays }),
+    // Kept as long as the look-back of returning devices: the visitor's earlier days answer visitorSeenBefore.
+    async claimVisitor(group, token) {
+      const device = group.device?.kind === 'visitorId';
+      const outcome = await claimVisitorDay(table, { site: group.site, day: group.day, visitorHash: group.visitorHash, token, device, retentionDays: DEVICE_RETENTION_DAYS });
+      return { newVisitor: outcome.created, deviceSeen: outcome.deviceSeen };
+    },
     releaseSession: (group, release) => releaseSessionDay(table, { site: group.site, day: group.day, sessionHash: group.sessionHash, ...release }),
     releaseVisitor: (group, token) => releaseVisitorDay(table, { site: group.site, day: group.day, visitorHash: group.visitorHash, token }),
     async addDayCounters(site, day, increments, latestAt) {
@@ -83,6 +89,7 @@ export function dynamoAggregateStore(table: TableContext, options: { softLimitKb
       await Promise.all([...hits].map(([url, by]) => incrementHitCounter(table, url, { by })));
     },
     claimDevice: (site, deviceHash, sessionHash, now) => claimDevice(table, { site, deviceHash, sessionHash, now, retentionDays: DEVICE_RETENTION_DAYS }),
+    visitorSeenBefore: (site, visitorHash, day) => findEarlierVisitorDay(table, { site, visitorHash, day, lookBackDays: DEVICE_RETENTION_DAYS }),
     async touchSite(site, day) {
       const key = `${site}\n${day}`;
       if (listed.has(key)) return;

@@ -5,7 +5,8 @@ import type { ForwardEvent } from '../forwarding/event';
 import { addDayCounters } from './aggregates/add-day-counters';
 import { claimSessionDay, type SessionDayClaim } from './aggregates/claim-session-day';
 import { claimVisitorDay } from './aggregates/claim-visitor-day';
-import { getDayMarkers } from './aggregates/get-day-markers';
+import { findEarlierVisitorDay, shiftDay } from './aggregates/find-earlier-visitor-day';
+import { getDayMarkers, markerId } from './aggregates/get-day-markers';
 import { touchAggregateSite } from './aggregates/touch-aggregate-site';
 import { DAY_ITEM_SOFT_LIMIT_KB, foldNewValues, remember } from './dynamo-aggregate-store';
 import { claimDevice } from './aggregates/claim-device';
@@ -18,7 +19,15 @@ import { keys } from './keys';
 /** One write the batch decided on, in a form the journal can hold. */
 export type JournaledWrite =
   | { readonly op: 'session'; readonly claim: Omit<SessionDayClaim, 'now'> & { readonly now: string } }
-  | { readonly op: 'visitor'; readonly site: string; readonly day: string; readonly visitorHash: string; readonly token: string }
+  | {
+      readonly op: 'visitor';
+      readonly site: string;
+      readonly day: string;
+      readonly visitorHash: string;
+      readonly token: string;
+      /** The session may be used for returning devices (claimVisitorDay's `dv`); absent in journals written before it existed. */
+      readonly device?: boolean;
+    }
   | { readonly op: 'day'; readonly site: string; readonly day: string; readonly increments: readonly (readonly [string, number])[]; readonly latestAt: string }
   | { readonly op: 'hits'; readonly url: string; readonly by: number };
 
@@ -51,7 +60,14 @@ async function apply(table: TableContext, entry: JournalEntry, full: Set<string>
           await claimSessionDay(table, { ...write.claim, now: new Date(write.claim.now) });
           return;
         case 'visitor':
-          await claimVisitorDay(table, { site: write.site, day: write.day, visitorHash: write.visitorHash, token: write.token, retentionDays });
+          await claimVisitorDay(table, {
+            site: write.site,
+            day: write.day,
+            visitorHash: write.visitorHash,
+            token: write.token,
+            device: write.device === true,
+            retentionDays: DEVICE_RETENTION_DAYS,
+          });
           return;
         case 'day': {
           const units = await addDayCounters(table, write.site, write.day, new Map(write.increments), write.latestAt, stamp);
@@ -70,11 +86,12 @@ async function apply(table: TableContext, entry: JournalEntry, full: Set<string>
 /** Collects a batch's writes instead of making them: reads answer as if the earlier ones were made. */
 function unitOfWork(table: TableContext, full: ReadonlySet<string>, listed: Set<string>): { store: AggregateStore; writes(): JournaledWrite[] } {
   const sessions = new Map<string, JournaledWrite & { op: 'session' }>();
-  const visitors = new Map<string, JournaledWrite & { op: 'visitor' }>();
+  // `deviceBefore`: whether the stored marker had `dv` before this batch (read once, not journaled).
+  const visitors = new Map<string, JournaledWrite & { op: 'visitor'; deviceBefore: Promise<boolean> }>();
   const days = new Map<string, { site: string; day: string; increments: Map<string, number>; latestAt: string }>();
   const hits = new Map<string, number>();
-  const sessionKey = (group: SessionGroup) => keys.sessionDayMarker(group.site, group.day, group.sessionHash).pk;
-  const visitorKey = (group: SessionGroup & { visitorHash: string }) => keys.visitorDayMarker(group.site, group.day, group.visitorHash).pk;
+  const sessionKey = (group: SessionGroup) => markerId(keys.sessionDayMarker(group.site, group.day, group.sessionHash));
+  const visitorKey = (group: SessionGroup & { visitorHash: string }) => markerId(keys.visitorDayMarker(group.site, group.day, group.visitorHash));
   const store: AggregateStore = {
     async claimSession(group, now) {
       const { sessions: found } = await getDayMarkers(table, { sessions: [group], visitors: [] });
@@ -98,11 +115,22 @@ function unitOfWork(table: TableContext, full: ReadonlySet<string>, listed: Set<
     },
     async claimVisitor(group, token) {
       const key = visitorKey(group);
+      const device = group.device?.kind === 'visitorId';
       // Claimed before the read: another group of this batch with the same visitor must see it.
-      if (visitors.has(key)) return false;
-      visitors.set(key, { op: 'visitor', site: group.site, day: group.day, visitorHash: group.visitorHash, token });
-      const { visitors: found } = await getDayMarkers(table, { sessions: [], visitors: [group] });
-      return !found.has(key);
+      const pending = visitors.get(key);
+      if (pending !== undefined) {
+        // Marked before waiting on the read, as the conditional write would be: a third group of this visitor sees it.
+        const claimedBefore = pending.device === true;
+        if (device) Object.assign(pending, { device: true });
+        return { newVisitor: false, deviceSeen: claimedBefore || (await pending.deviceBefore) };
+      }
+      const found = getDayMarkers(table, { sessions: [], visitors: [group] });
+      const deviceBefore = found.then((markers) => markers.deviceVisitors.has(key));
+      // A failed read fails this group (and the other groups waiting on it), which are redelivered.
+      deviceBefore.catch(() => undefined);
+      visitors.set(key, { op: 'visitor', site: group.site, day: group.day, visitorHash: group.visitorHash, token, device, deviceBefore });
+      const markers = await found;
+      return { newVisitor: !markers.visitors.has(key), deviceSeen: markers.deviceVisitors.has(key) };
     },
     async releaseSession(group) {
       sessions.delete(sessionKey(group));
@@ -130,12 +158,20 @@ function unitOfWork(table: TableContext, full: ReadonlySet<string>, listed: Set<
       remember(listed, key);
     },
     claimDevice: (site, deviceHash, sessionHash, now) => claimDevice(table, { site, deviceHash, sessionHash, now, retentionDays: DEVICE_RETENTION_DAYS }),
+    async visitorSeenBefore(site, visitorHash, day) {
+      // An earlier day of this visitor claimed by this very batch is not written yet: it answers too.
+      const from = shiftDay(day, -DEVICE_RETENTION_DAYS);
+      for (const write of visitors.values()) {
+        if (write.site === site && write.visitorHash === visitorHash && write.device === true && write.day >= from && write.day < day) return true;
+      }
+      return findEarlierVisitorDay(table, { site, visitorHash, day, lookBackDays: DEVICE_RETENTION_DAYS });
+    },
   };
   return {
     store,
     writes: () => [
       ...sessions.values(),
-      ...visitors.values(),
+      ...[...visitors.values()].map(({ deviceBefore: _before, ...write }) => write),
       ...[...days.values()].map((entry) => ({ op: 'day' as const, site: entry.site, day: entry.day, increments: [...entry.increments], latestAt: entry.latestAt })),
       ...[...hits].map(([url, by]) => ({ op: 'hits' as const, url, by })),
     ],

@@ -42,8 +42,11 @@ export const keys = {
   dayDrops: (site: string, day: string): TableKey => ({ pk: aggregatePartition(site), sk: `${DAY_PREFIX}${day}#drops` }),
   /** The aggregation's (site, day, session) marker: which events and pages of the session were counted. Keyed by a hash. */
   sessionDayMarker: (site: string, day: string, sessionHash: string): TableKey => ({ pk: `AGS#${site}#${day}#${sessionHash}`, sk: 'SESSION' }),
-  /** The aggregation's (site, day, visitor) marker: the visitor was counted that day. Keyed by a hash. */
-  visitorDayMarker: (site: string, day: string, visitorHash: string): TableKey => ({ pk: `AGV#${site}#${day}#${visitorHash}`, sk: 'VISITOR' }),
+  /**
+   * The aggregation's (site, visitor, day) marker: the visitor was counted that day. A visitor's days
+   * share one partition, so "seen on an earlier day" is one Query, not a write (docs/data-model.md, "Returning devices"). Keyed by a hash.
+   */
+  visitorDayMarker: (site: string, day: string, visitorHash: string): TableKey => ({ pk: visitorDaysPartition(site, visitorHash), sk: `${DAY_PREFIX}${day}` }),
   /** The aggregation's (site, device) marker: the first session a browser visitorId or request fingerprint was seen with. Keyed by a hash. */
   deviceMarker: (site: string, deviceHash: string): TableKey => ({ pk: `AGD#${site}#${deviceHash}`, sk: 'DEVICE' }),
   /** A site's visitors of one UTC minute (`2026-11-22T10:07`), for the realtime count: a set of short hashes. */
@@ -58,6 +61,11 @@ export function aggregatePartition(site: string): string {
 }
 
 export const DAY_PREFIX = 'D#';
+
+/** The partition of one visitor's day markers on a site (`visitorHash` a hash of the site and visitorId). @example visitorDaysPartition('shop.example', 'h') // 'AGV#shop.example#h' */
+export function visitorDaysPartition(site: string, visitorHash: string): string {
+  return `AGV#${site}#${visitorHash}`;
+}
 
 /** The partition of a site's realtime minute items. */
 export function realtimePartition(site: string): string {

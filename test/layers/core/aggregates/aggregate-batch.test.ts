@@ -139,14 +139,16 @@ describe('aggregateBatch()', () => {
     expect(log).not.toHaveBeenCalled();
   });
 
-  it('costs one write per session group, one per new visitor, one device marker per new cookie, one counter write per (site, day) and one site listing per cold start', async () => {
+  it('costs one write per session group, one per new visitor, one counter write per (site, day) and one site listing per cold start; a new cookie with a visitorId one read', async () => {
     const site = newSite();
     const store = dynamoAggregateStore(db().table);
     // Ten pageviews of two sessions (two visitors, two new cookies), one site and day: what a quiet site's batch looks like.
     const batch = Array.from({ length: 10 }, (_, index) => pageview(site, `s${index % 2}`, `/p${index % 4}`, { sessionStartedAt: at }));
     const { writeUnits, operations } = await meter.measure(() => run(batch, store));
-    expect(operations.filter((op) => op.kind === 'write').map((op) => op.operation)).toEqual(Array(8).fill('UpdateItem'));
-    expect(writeUnits).toBe(8);
+    expect(operations.filter((op) => op.kind === 'write').map((op) => op.operation)).toEqual(Array(6).fill('UpdateItem'));
+    expect(writeUnits).toBe(6);
+    // Returning devices by visitorId: one Query of each new visitor's earlier days, no device marker.
+    expect(operations.filter((op) => op.kind === 'read').map((op) => op.operation)).toEqual(['Query', 'Query']);
     // The same two browsers back with their cookies on the next day: no device marker, they are returning by cookie.
     const nextDay = batch.map((event) => ({ ...event, eventId: `${event.eventId}-next`, at: '2026-11-23T09:00:00.000Z' }));
     const later = await meter.measure(() => aggregateBatch(nextDay, { store, now: () => new Date('2026-11-23T09:01:00.000Z'), log }));

@@ -10,8 +10,8 @@ describe('claimVisitorDay()', () => {
 
   it('is true only for the claim that created the marker, also under parallel claims', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, index) => claimVisitorDay(db().table, { ...marker, token: `t${index}` })));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await claimVisitorDay(db().table, { ...marker, token: 'later' })).toBe(false);
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect((await claimVisitorDay(db().table, { ...marker, token: 'later' })).created).toBe(false);
   });
 });
 
@@ -20,7 +20,7 @@ describe('releaseVisitorDay()', () => {
 
   it('deletes the marker only for the token that created it', async () => {
     const other = { ...marker, visitorHash: 'v2' };
-    expect(await claimVisitorDay(db().table, { ...other, token: 'mine' })).toBe(true);
+    expect((await claimVisitorDay(db().table, { ...other, token: 'mine' })).created).toBe(true);
     await releaseVisitorDay(db().table, { ...other, token: 'someone-else' });
     expect(await db().getItem(keys.visitorDayMarker(other.site, other.day, other.visitorHash))).toMatchObject({ seen: 'mine', type: 'visitor_day_marker' });
     await releaseVisitorDay(db().table, { ...other, token: 'mine' });
