@@ -24,6 +24,14 @@ export interface ForwardingSettings {
   readonly denyParams?: readonly string[];
   readonly excludePaths?: readonly string[];
   readonly idempotencyWindowSeconds?: number;
+  /**
+   * Messages the consumer (forwarder and aggregation) takes per batch, and how long Lambda gathers
+   * them first. Defaults: FORWARDER_BATCH (1000 / 90 s): under 1 aggregate write unit per event on
+   * busy sites, at up to 90 s more lag for `/v1/hits`, the dashboard and the providers. Shorter windows
+   * cost more writes per event (docs/benchmarks.md, "Batch size and window").
+   */
+  readonly batchSize?: number;
+  readonly batchWindowSeconds?: number;
 }
 
 /**
@@ -178,7 +186,7 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Z
 const PROVIDERS = ['ga4', 'matomo', 'plausible', 'webhook'];
 /** Provider options that are secrets: they must come from the provider secret, never plain environment. */
 const SECRET_OPTIONS = ['apiSecret', 'tokenAuth', 'secret'];
-const FORWARDING_KEYS = ['providers', 'providerSecretsArn', 'forwardGpc', 'honorDnt', 'denyParams', 'excludePaths', 'idempotencyWindowSeconds'];
+const FORWARDING_KEYS = ['providers', 'providerSecretsArn', 'forwardGpc', 'honorDnt', 'denyParams', 'excludePaths', 'idempotencyWindowSeconds', 'batchSize', 'batchWindowSeconds'];
 
 type Check = (value: unknown) => string | undefined;
 
@@ -262,6 +270,12 @@ const FIELD_RULES: Record<keyof EdgeprintSettings, Check> = {
     check('denyParams', listOf(/^[^,\s]{1,100}$/, 'a query parameter name'));
     check('excludePaths', listOf(/^\/[^,\s]{0,200}$/, 'a path prefix such as /admin'));
     check('idempotencyWindowSeconds', integerIn(60, 30 * 86400));
+    // SQS event source mapping limits: up to 10,000 messages with a window, a window of up to 300 s (0 allows only 10).
+    check('batchSize', integerIn(1, 10_000));
+    check('batchWindowSeconds', integerIn(0, 300));
+    if (typeof forwarding.batchSize === 'number' && forwarding.batchSize > 10 && forwarding.batchWindowSeconds === 0) {
+      problems.push('batchSize above 10 needs a batchWindowSeconds of at least 1 (an SQS event source limit)');
+    }
     return problems.length === 0 ? undefined : problems.join('; ');
   },
 };

@@ -30,6 +30,14 @@ export interface QueueToForwarderProps {
  */
 export const FORWARDER_BATCH = { batchSize: 1000, maxBatchingWindowSeconds: 90 } as const;
 
+/** The deployed batching: the settings' `forwarding.batchSize`/`batchWindowSeconds`, else FORWARDER_BATCH. */
+export function consumerBatching(forwarding: Pick<ForwardingSettings, 'batchSize' | 'batchWindowSeconds'>): { batchSize: number; maxBatchingWindowSeconds: number } {
+  return {
+    batchSize: forwarding.batchSize ?? FORWARDER_BATCH.batchSize,
+    maxBatchingWindowSeconds: forwarding.batchWindowSeconds ?? FORWARDER_BATCH.maxBatchingWindowSeconds,
+  };
+}
+
 /** Queue retention; the DLQ keeps messages longer, so nothing expires there before the queue's copy would have. */
 export const QUEUE_RETENTION = Duration.days(4);
 export const DEAD_LETTER_RETENTION = Duration.days(14);
@@ -66,6 +74,7 @@ export class QueueToForwarder extends Construct {
     const timeout = props.forwarderTimeout ?? Duration.seconds(30);
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const batching = consumerBatching(props.forwarding);
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       retentionPeriod: DEAD_LETTER_RETENTION,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -75,7 +84,7 @@ export class QueueToForwarder extends Construct {
     this.queue = new sqs.Queue(this, 'Queue', {
       retentionPeriod: QUEUE_RETENTION,
       // 6x the timeout plus the batching window (AWS's advice for event source mappings).
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6 + FORWARDER_BATCH.maxBatchingWindowSeconds),
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6 + batching.maxBatchingWindowSeconds),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
@@ -97,7 +106,7 @@ export class QueueToForwarder extends Construct {
       logRetentionDays: props.logRetentionDays,
       logRemovalPolicy: props.logRemovalPolicy,
     });
-    this.forwarder.bindQueue(this.queue, 'consume', { batchSize: FORWARDER_BATCH.batchSize, maxBatchingWindow: Duration.seconds(FORWARDER_BATCH.maxBatchingWindowSeconds) });
+    this.forwarder.bindQueue(this.queue, 'consume', { batchSize: batching.batchSize, maxBatchingWindow: Duration.seconds(batching.maxBatchingWindowSeconds) });
     // The forwarder dead-letters a message itself (with its last error) on its last attempt.
     this.forwarder.bindQueue(this.deadLetterQueue, 'send', { environmentVariable: 'EDGEPRINT_DLQ_URL' });
     this.forwarder.bindTable(this.deliveryLedger, 'ledger', { environmentVariable: 'EDGEPRINT_IDEMPOTENCY_TABLE' });

@@ -122,6 +122,9 @@ describe('resolveSettings()', () => {
     ['a deny-list entry with a comma', { forwarding: { denyParams: ['a,b'] } }, /^forwarding: denyParams entries/],
     ['an excluded path without a leading slash', { forwarding: { excludePaths: ['admin'] } }, /^forwarding: excludePaths entries/],
     ['an idempotency window under a minute', { forwarding: { idempotencyWindowSeconds: 30 } }, /^forwarding: idempotencyWindowSeconds must be an integer from 60/],
+    ['a batch larger than SQS allows', { forwarding: { batchSize: 10_001 } }, /^forwarding: batchSize must be an integer from 1/],
+    ['a batching window longer than SQS allows', { forwarding: { batchWindowSeconds: 301 } }, /^forwarding: batchWindowSeconds must be an integer from 0/],
+    ['a batch over 10 without a window', { forwarding: { batchSize: 100, batchWindowSeconds: 0 } }, /^forwarding: batchSize above 10 needs a batchWindowSeconds/],
   ])('rejects %s', (_case, input, problem) => {
     const problems = problemsOf(input);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));

@@ -1,5 +1,5 @@
 import { resolveSettings } from '../../../../infra/lib/config';
-import { forwarderEnvironment } from '../../../../infra/lib/constructs/queue-to-forwarder';
+import { consumerBatching, FORWARDER_BATCH, forwarderEnvironment } from '../../../../infra/lib/constructs/queue-to-forwarder';
 import { forwarderFromEnvironment } from '../../../../layers/core/src/forwarding/forwarder-runtime';
 
 describe('forwarderEnvironment()', () => {
@@ -28,5 +28,12 @@ describe('forwarderEnvironment()', () => {
   it('passes only the options that are set, and never a secret', () => {
     const environment = forwarderEnvironment(resolveSettings({}).forwarding, 5);
     expect(environment).toEqual({ EDGEPRINT_PROVIDERS: '{}', EDGEPRINT_MAX_ATTEMPTS: '5' });
+  });
+});
+
+describe('consumerBatching()', () => {
+  it('takes the batch size and window from the settings, else the deployed default', () => {
+    expect(consumerBatching(resolveSettings({}).forwarding)).toEqual(FORWARDER_BATCH);
+    expect(consumerBatching(resolveSettings({ forwarding: { batchSize: 100, batchWindowSeconds: 5 } }).forwarding)).toEqual({ batchSize: 100, maxBatchingWindowSeconds: 5 });
   });
 });
