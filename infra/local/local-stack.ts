@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { feedFiles, recoverFeed, startCheckpoints, streamRecordBody } from './change-feed';
+import { feedFiles, pinOf, recoverFeed, startCheckpoints, streamRecordBody, type Checkpoints } from './change-feed';
 import { EVENT_ITEM_TYPES } from '../../layers/core/src/forwarding/event-of-item';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ import { inProcessHandler } from './in-process-dynamodb';
 
 /** How long a shutdown waits for started requests before cutting their connections. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** Of the shutdown deadline, what draining the in-memory queue leaves for closing the store and exiting. */
+const QUEUE_CLOSE_MARGIN_MS = 1500;
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -52,7 +55,10 @@ export interface LocalStack {
   readonly queue: LocalSqs;
   /** The local edge proxy, when started with an origin. */
   readonly edge?: EdgeProxy;
-  /** Stops within `deadlineMs` (default 10 s) for the HTTP side; every acknowledged event is already stored and queued. */
+  /**
+   * Stops within `deadlineMs` (default 10 s): the HTTP side first; then, with a data directory, drains
+   * the in-memory queue in what is left and leaves the feed's checkpoint behind anything unfinished.
+   */
   close(deadlineMs?: number): Promise<void>;
 }
 
@@ -146,19 +152,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The table's change stream, locally: created event items go to the queue before the PutItem returns.
   const feedErrors = (error: unknown) =>
     console.error(JSON.stringify({ level: 'ERROR', message: 'change feed could not enqueue a stored event', error: String(error) }));
-  const feed = (body: string) => queue.send(body);
+  type StoredItem = Parameters<typeof streamRecordBody>[0];
   // The stack's SDK clients feed the queue with each event item they create (embedded or external endpoint alike).
   const stopObserving = observeCreatedItems(dynamodbEndpoint, tableName, EVENT_ITEM_TYPES, (item) =>
-    feed(streamRecordBody(item as Parameters<typeof streamRecordBody>[0])).catch(feedErrors),
+    queue.send(streamRecordBody(item as StoredItem), pinOf(item as StoredItem)).catch(feedErrors),
   );
   const files = options.dataDir === undefined ? undefined : feedFiles(options.dataDir);
   const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(isLoopback(dynamodbEndpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });
   if (files !== undefined) {
-    const recovered = await recoverFeed(feedClient, tableName, files, (body) => queue.send(body));
+    const recovered = await recoverFeed(feedClient, tableName, files, (body, pin) => queue.send(body, pin));
     if (recovered > 0) console.error(JSON.stringify({ level: 'WARN', message: 'unclean stop: stored events since the checkpoint put on the queue again', events: recovered }));
   }
   feedClient.destroy();
-  const stopCheckpoints = files === undefined ? () => undefined : startCheckpoints(files);
+  const checkpoints: Checkpoints | undefined = files === undefined ? undefined : startCheckpoints(files, () => queue.oldestPin());
   const journal = join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'edgeprint-')), 'aggregate-journal.json');
   if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
   if (dashboardIsStale()) await buildDashboard();
@@ -219,9 +225,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       table.client.destroy();
       await edge?.close();
       // Stop accepting, answer started requests (their writes need the store), cut the rest at the deadline.
+      const closeBy = Date.now() + (deadlineMs ?? SHUTDOWN_DEADLINE_MS);
       await shutdownServer(server, deadlineMs ?? SHUTDOWN_DEADLINE_MS);
-      await queue.close();
-      stopCheckpoints();
+      // The queue is in memory: drain it in what is left of the deadline; what is left after that stays
+      // behind the checkpoint (and the running mark stays), so the next start re-feeds it from the table.
+      // (In memory, without a data directory, the backlog dies with the store: nothing to drain for.)
+      const left = await queue.close(checkpoints === undefined ? 0 : Math.max(0, closeBy - Date.now() - QUEUE_CLOSE_MARGIN_MS));
+      if (left > 0 && checkpoints !== undefined) console.error(JSON.stringify({ level: 'WARN', message: 'stopped with queued events unfinished: the next start puts them on the queue again', events: left }));
+      checkpoints?.stop(left === 0);
       stopServingInProcess();
       stopObserving();
       await dynamo?.close();
