@@ -13,6 +13,7 @@ import { BROWSER_HEADERS } from './traffic';
  *   npx tsx bench/profile-local-stack.ts              new unique pageviews, 20 s
  *   PROFILE_SCENARIO=redirect PROFILE_SECONDS=10 …    the redirect page
  *   PROFILE_PAUSE_CONSUMER=true …                     the request path alone (the queue consumer paused)
+ *   PROFILE_PHASE=drain …                             the consumer alone: load with it paused, then profile its drain
  */
 const SCENARIOS: Record<string, LoadScenario> = {
   unique: {
@@ -68,8 +69,9 @@ async function main(): Promise<void> {
   process.env.EDGEPRINT_REBUILD_SNIPPET ??= 'false';
   delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
   const stack = await startLocalStack({ host: '127.0.0.1', port: 0, demo: false, env: { EDGEPRINT_DEBOUNCE_SECONDS: '3600' } });
-  if (process.env.PROFILE_PAUSE_CONSUMER === 'true') stack.queue.pause();
-  await runLoad(stack.url, scenario, { connections: 32, durationSeconds: 2 });
+  const drainPhase = process.env.PROFILE_PHASE === 'drain';
+  if (process.env.PROFILE_PAUSE_CONSUMER === 'true' || drainPhase) stack.queue.pause();
+  await runLoad(stack.url, scenario, { connections: 32, durationSeconds: drainPhase ? seconds : 2 });
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params?: object) =>
@@ -77,13 +79,24 @@ async function main(): Promise<void> {
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 500 });
   await post('Profiler.start');
-  const result = await runLoad(stack.url, scenario, { connections: 32, durationSeconds: seconds });
+  let summary: string;
+  if (drainPhase) {
+    const backlog = (await stack.queue.messages('main')).length;
+    const started = Date.now();
+    stack.queue.resume();
+    await stack.queue.drain(600_000);
+    const elapsed = (Date.now() - started) / 1000;
+    summary = `consumer drain: ${backlog} events in ${elapsed.toFixed(1)} s = ${(backlog / elapsed).toFixed(1)} events/s`;
+  } else {
+    const result = await runLoad(stack.url, scenario, { connections: 32, durationSeconds: seconds });
+    summary = `${scenario.title}: ${result.requestsPerSecond.toFixed(1)} req/s, non-2xx ${result.non2xx}, errors ${result.errors}`;
+  }
   const { profile } = await post<{ profile: Profiler.Profile }>('Profiler.stop');
   session.disconnect();
   const file = join(process.env.PROFILE_DIR ?? '/tmp', `edgeprint-${process.env.PROFILE_SCENARIO ?? 'unique'}-${Date.now()}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
   const idle = (profile.samples ?? []).filter((id) => profile.nodes.find((node) => node.id === id)?.callFrame.functionName === '(idle)').length;
-  console.log(`${scenario.title}: ${result.requestsPerSecond.toFixed(1)} req/s, non-2xx ${result.non2xx}, errors ${result.errors}; main thread idle ${((100 * idle) / Math.max(1, profile.samples?.length ?? 1)).toFixed(1)} %; queue ${(await stack.queue.messages('main')).length} left`);
+  console.log(`${summary}; main thread idle ${((100 * idle) / Math.max(1, profile.samples?.length ?? 1)).toFixed(1)} %; queue ${(await stack.queue.messages('main')).length} left`);
   console.log('| part | self time (of busy) |\n|---|---:|');
   for (const row of summarise(profile)) console.log(`| ${row.part} | ${row.percent.toFixed(1)} % |`);
   console.log(`profile: ${file}`);

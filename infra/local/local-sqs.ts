@@ -70,8 +70,11 @@ const DLQ = 'edgeprint-events-dlq';
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
-/** The invocation's deadline is the visibility timeout, as in AWS (timeout ≤ visibility): claims expire when the message reappears. */
-function lambdaContext(timeoutMs: number): Context {
+/**
+ * The invocation's deadline is the visibility timeout, as in AWS (timeout ≤ visibility): claims expire when the message reappears.
+ * @example handler(event, lambdaContext(30_000))
+ */
+export function lambdaContext(timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -20,6 +20,7 @@ import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
 import { createTableContext, isLoopback, observeCreatedItems, serveEndpointInProcess } from '../../layers/core/src/store/client';
 import { inProcessHandler } from './in-process-dynamodb';
+import { startConsumerThread } from './consumer-thread';
 
 /** How long a shutdown waits for started requests before cutting their connections. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -135,8 +136,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     options.env?.EDGEPRINT_TABLE ??
     (externalEndpoint === undefined ? 'edgeprint-local' : `edgeprint-test-${randomBytes(4).toString('hex')}`);
   // SDK clients created from here on (handlers, consumer, local queue) reach the embedded store without a socket.
-  const stopServingInProcess =
-    dynamo === undefined || process.env.EDGEPRINT_LOCAL_SOCKETS === 'true' ? () => undefined : serveEndpointInProcess(dynamodbEndpoint, inProcessHandler(dynamo.server));
+  const storeHandler = dynamo === undefined || process.env.EDGEPRINT_LOCAL_SOCKETS === 'true' ? undefined : inProcessHandler(dynamo.server);
+  const stopServingInProcess = storeHandler === undefined ? () => undefined : serveEndpointInProcess(dynamodbEndpoint, storeHandler);
   await ensureTable(dynamodbEndpoint, tableName, process.env.AWS_REGION);
   const idempotencyTable = `${tableName}-idempotency`;
   await ensureIdempotencyTable(dynamodbEndpoint, idempotencyTable, process.env.AWS_REGION);
@@ -187,7 +188,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   Object.assign(process.env, env);
   resetRuntimeForTests();
   resetForwarderForTests();
-  queue.attach(loadForwarder());
+  // The consumer on its own thread (the second core), unless EDGEPRINT_LOCAL_CONSUMER=main.
+  const consumer = process.env.EDGEPRINT_LOCAL_CONSUMER === 'main' ? undefined : startConsumerThread(dynamodbEndpoint, storeHandler);
+  await consumer?.ready();
+  queue.attach(consumer?.handler ?? loadForwarder());
   // DynamoDB's TTL removes expired items in AWS; dynalite has none, so they are swept at start and hourly.
   const table = createTableContext({ tableName, region: process.env.AWS_REGION ?? 'us-east-1', endpoint: dynamodbEndpoint });
   const sweepTtl = () => sweepExpired(table, new Date()).catch((error: unknown) => console.error(JSON.stringify({ level: 'ERROR', message: 'TTL sweep failed', error: String(error) })));
@@ -231,6 +235,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // behind the checkpoint (and the running mark stays), so the next start re-feeds it from the table.
       // (In memory, without a data directory, the backlog dies with the store: nothing to drain for.)
       const left = await queue.close(checkpoints === undefined ? 0 : Math.max(0, closeBy - Date.now() - QUEUE_CLOSE_MARGIN_MS));
+      await consumer?.close();
       if (left > 0 && checkpoints !== undefined) console.error(JSON.stringify({ level: 'WARN', message: 'stopped with queued events unfinished: the next start puts them on the queue again', events: left }));
       checkpoints?.stop(left === 0);
       stopServingInProcess();
