@@ -1,29 +1,56 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { serveEndpointInProcess } from '../../layers/core/src/store/client';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
+import { inProcessHandler } from './in-process-dynamodb';
 import { lambdaContext, type SqsHandler } from './local-sqs';
-import { portRequestHandler } from './store-port';
+import { portRequestHandler, serveStoreOverPort } from './store-port';
 
 /**
- * The queue consumer's thread (see consumer-thread.ts): the real forwarder handler, whose SDK clients
- * reach the embedded store of the main thread through `storePort`. Once loaded it says `{ ready: true }`;
- * batches arrive on the parent port as `{ id, event, timeoutMs }` and are answered `{ id, result }` or
- * `{ id, error }`.
+ * The local stack's second thread (see consumer-thread.ts). It runs the queue consumer (the real
+ * forwarder handler) and, in the "store" layout, also owns the embedded dynalite, serving the main
+ * thread's SDK clients over `storePort`; otherwise its clients reach the main thread's store over
+ * `storePort`. Messages from the parent, each answered on the parent port:
+ * `{ type: 'open-store', path }` → `{ type: 'store-open', endpoint }`;
+ * `{ type: 'load', env, endpoint }` → `{ type: 'ready' }` (the forwarder loaded with that environment);
+ * `{ type: 'batch', id, event, timeoutMs }` → `{ type: 'batch', id, result }` or `{ type: 'batch', id, error }`;
+ * `{ type: 'close-store' }` → `{ type: 'store-closed' }`.
  */
-interface WorkerData {
-  readonly endpoint: string;
-  readonly storePort?: MessagePort;
-}
+type Message =
+  | { readonly type: 'open-store'; readonly path?: string }
+  | { readonly type: 'load'; readonly env: Record<string, string>; readonly endpoint: string }
+  | { readonly type: 'batch'; readonly id: number; readonly event: Parameters<SqsHandler>[0]; readonly timeoutMs: number }
+  | { readonly type: 'close-store' };
 
-const data = workerData as WorkerData;
-if (data.storePort !== undefined) serveEndpointInProcess(data.endpoint, portRequestHandler(data.storePort));
-// Required after the endpoint is served: the forwarder's clients are created at its first batch, from this environment.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const handler = (require('../../functions/forwarder/handler') as { handler: SqsHandler }).handler;
-parentPort!.postMessage({ ready: true });
+const storePort = (workerData as { storePort?: MessagePort }).storePort;
+let dynamo: EmbeddedDynamo | undefined;
+let handler: SqsHandler | undefined;
+const post = (message: object) => parentPort!.postMessage(message);
 
-parentPort!.on('message', (message: { id: number; event: Parameters<SqsHandler>[0]; timeoutMs: number }) => {
-  handler(message.event, lambdaContext(message.timeoutMs)).then(
-    (result) => parentPort!.postMessage({ id: message.id, result: result ?? undefined }),
-    (error: unknown) => parentPort!.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
-  );
+parentPort!.on('message', (message: Message) => {
+  void (async () => {
+    if (message.type === 'open-store') {
+      dynamo = await startEmbeddedDynamo({ path: message.path });
+      const store = inProcessHandler(dynamo.server);
+      serveEndpointInProcess(dynamo.endpoint, store);
+      if (storePort !== undefined) serveStoreOverPort(storePort, store);
+      post({ type: 'store-open', endpoint: dynamo.endpoint });
+    } else if (message.type === 'load') {
+      Object.assign(process.env, message.env);
+      if (dynamo === undefined && storePort !== undefined) serveEndpointInProcess(message.endpoint, portRequestHandler(storePort));
+      // Required once the environment and endpoint are set: the forwarder's clients are created at its first batch.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      handler = (require('../../functions/forwarder/handler') as { handler: SqsHandler }).handler;
+      post({ type: 'ready' });
+    } else if (message.type === 'batch') {
+      try {
+        if (handler === undefined) throw new Error('the consumer is not loaded');
+        post({ type: 'batch', id: message.id, result: (await handler(message.event, lambdaContext(message.timeoutMs))) ?? undefined });
+      } catch (error) {
+        post({ type: 'batch', id: message.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    } else if (message.type === 'close-store') {
+      await dynamo?.close();
+      post({ type: 'store-closed' });
+    }
+  })();
 });

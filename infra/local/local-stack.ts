@@ -20,10 +20,25 @@ import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
 import { createTableContext, isLoopback, observeCreatedItems, serveEndpointInProcess } from '../../layers/core/src/store/client';
 import { inProcessHandler } from './in-process-dynamodb';
-import { startConsumerThread } from './consumer-thread';
+import { startConsumerThread, type ConsumerThread } from './consumer-thread';
 
 /** How long a shutdown waits for started requests before cutting their connections. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/**
+ * Where the local stack's work runs (`EDGEPRINT_LOCAL_CONSUMER`): `main` (the default), everything
+ * on this thread; `thread`, the queue consumer on a second thread reaching this thread's store over a
+ * MessagePort; `store-thread`, the second thread also owns dynalite. On the 2-core machine the bench
+ * runs on, the load generator takes the second core and `main` answers the most requests
+ * (docs/benchmarks.md, decisions.md); the thread layouts are for machines with cores to spare.
+ */
+export type LocalLayout = 'main' | 'thread' | 'store-thread';
+
+function localLayout(): LocalLayout {
+  const value = process.env.EDGEPRINT_LOCAL_CONSUMER ?? 'main';
+  if (value !== 'main' && value !== 'thread' && value !== 'store-thread') throw new Error(`EDGEPRINT_LOCAL_CONSUMER must be main, thread or store-thread, got "${value}"`);
+  return value;
+}
 
 /** Of the shutdown deadline, what draining the in-memory queue leaves for closing the store and exiting. */
 const QUEUE_CLOSE_MARGIN_MS = 1500;
@@ -130,13 +145,20 @@ function loadEdgeHandlers(): { viewerRequest: ViewerRequestHandler; ingest: Kine
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const externalEndpoint = options.env?.EDGEPRINT_DYNAMODB_ENDPOINT ?? process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
+  const layout = localLayout();
+  const storePath = options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb');
   let dynamo: EmbeddedDynamo | undefined;
-  const dynamodbEndpoint = externalEndpoint ?? (dynamo = await startEmbeddedDynamo({ path: options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb') })).endpoint;
+  let thread: ConsumerThread | undefined;
+  // In the "store-thread" layout the second thread owns dynalite; otherwise this thread does.
+  if (externalEndpoint === undefined && layout === 'store-thread') thread = await startConsumerThread({ layout: 'store', path: storePath });
+  else if (externalEndpoint === undefined) dynamo = await startEmbeddedDynamo({ path: storePath });
+  const dynamodbEndpoint = externalEndpoint ?? thread?.endpoint ?? dynamo!.endpoint;
   const tableName =
     options.env?.EDGEPRINT_TABLE ??
     (externalEndpoint === undefined ? 'edgeprint-local' : `edgeprint-test-${randomBytes(4).toString('hex')}`);
   // SDK clients created from here on (handlers, consumer, local queue) reach the embedded store without a socket.
-  const storeHandler = dynamo === undefined || process.env.EDGEPRINT_LOCAL_SOCKETS === 'true' ? undefined : inProcessHandler(dynamo.server);
+  const storeHandler =
+    process.env.EDGEPRINT_LOCAL_SOCKETS === 'true' ? undefined : dynamo !== undefined ? inProcessHandler(dynamo.server) : thread?.storeHandler;
   const stopServingInProcess = storeHandler === undefined ? () => undefined : serveEndpointInProcess(dynamodbEndpoint, storeHandler);
   await ensureTable(dynamodbEndpoint, tableName, process.env.AWS_REGION);
   const idempotencyTable = `${tableName}-idempotency`;
@@ -188,10 +210,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   Object.assign(process.env, env);
   resetRuntimeForTests();
   resetForwarderForTests();
-  // The consumer on its own thread (the second core), unless EDGEPRINT_LOCAL_CONSUMER=main.
-  const consumer = process.env.EDGEPRINT_LOCAL_CONSUMER === 'main' ? undefined : startConsumerThread(dynamodbEndpoint, storeHandler);
-  await consumer?.ready();
-  queue.attach(consumer?.handler ?? loadForwarder());
+  // The consumer on the second thread (the machine's second core) in the thread layouts.
+  if (thread === undefined && layout !== 'main') thread = await startConsumerThread({ layout: 'consumer', store: dynamo === undefined ? undefined : inProcessHandler(dynamo.server) });
+  await thread?.load(process.env, dynamodbEndpoint);
+  queue.attach(thread?.handler ?? loadForwarder());
   // DynamoDB's TTL removes expired items in AWS; dynalite has none, so they are swept at start and hourly.
   const table = createTableContext({ tableName, region: process.env.AWS_REGION ?? 'us-east-1', endpoint: dynamodbEndpoint });
   const sweepTtl = () => sweepExpired(table, new Date()).catch((error: unknown) => console.error(JSON.stringify({ level: 'ERROR', message: 'TTL sweep failed', error: String(error) })));
@@ -235,14 +257,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // behind the checkpoint (and the running mark stays), so the next start re-feeds it from the table.
       // (In memory, without a data directory, the backlog dies with the store: nothing to drain for.)
       const left = await queue.close(checkpoints === undefined ? 0 : Math.max(0, closeBy - Date.now() - QUEUE_CLOSE_MARGIN_MS));
-      await consumer?.close();
       if (left > 0 && checkpoints !== undefined) console.error(JSON.stringify({ level: 'WARN', message: 'stopped with queued events unfinished: the next start puts them on the queue again', events: left }));
       checkpoints?.stop(left === 0);
       stopServingInProcess();
       stopObserving();
+      await thread?.close();
       await dynamo?.close();
       // The embedded endpoint dies with this stack: a restart in this process must not take it for an external one.
-      if (dynamo !== undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
+      if (externalEndpoint === undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
     },
   };
 }
