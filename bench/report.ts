@@ -101,7 +101,7 @@ ${machineTable(machine)}
 | connections | ${settings.connections} |
 | duration | ${settings.durationSeconds} s per run, after an unreported ${settings.warmupSeconds} s warm-up per endpoint |
 | load generator | autocannon ${report.versions.autocannon}, programmatic API, in 1 worker thread |
-| stack | \`startLocalStack\` in the main thread: local API Gateway adapter, the real handlers, dynalite ${report.versions.dynalite} in memory, AWS SDK ${report.versions['@aws-sdk/client-dynamodb']}; all on 127.0.0.1 |
+| stack | \`startLocalStack\` in the main thread: local API Gateway adapter, the real handlers, dynalite ${report.versions.dynalite} in memory, AWS SDK ${report.versions['@aws-sdk/client-dynamodb']}; the local queue in memory; its consumer (the forwarder) ${{ main: 'on the main thread (`EDGEPRINT_LOCAL_CONSUMER=main`, the default)', thread: 'on a worker thread, reaching the store through a MessagePort (`EDGEPRINT_LOCAL_CONSUMER=thread`)', 'store-thread': 'and dynalite on a worker thread (`EDGEPRINT_LOCAL_CONSUMER=store-thread`)' }[process.env.EDGEPRINT_LOCAL_CONSUMER ?? 'main'] ?? String(process.env.EDGEPRINT_LOCAL_CONSUMER)}; all on 127.0.0.1 |
 | logging | \`POWERTOOLS_LOG_LEVEL=ERROR\` |
 | debounce window | ${settings.debounceSeconds} s for the load runs (longer than a run, so every repeat is inside it); ${WRITE_UNIT_DEBOUNCE_SECONDS} s (the default) for the write units |
 | client | a desktop Chrome user agent and its usual headers (bots are dropped unrecorded, so a bare client would measure nothing) |

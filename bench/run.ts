@@ -180,7 +180,12 @@ async function runLocalStackBench(): Promise<void> {
     }
     const redirectTarget = new URL(REDIRECT_NEXT, stack.url).href;
     // Hits are counted by the queue consumer downstream of the stored records: let it catch up first.
+    const backlog = (await stack.queue.messages('main')).length;
+    const drainStarted = Date.now();
     await stack.queue.drain(600_000);
+    const drainSeconds = (Date.now() - drainStarted) / 1000;
+    console.log(`queue backlog after the runs: ${backlog} events, drained in ${drainSeconds.toFixed(1)} s`);
+    checks.push(`queue backlog when the last run ended: ${backlog.toLocaleString('en-US')} events, drained by the consumer in ${drainSeconds.toFixed(1)} s (${backlog > 0 ? (backlog / Math.max(0.001, drainSeconds)).toFixed(0) : '—'} events/s, no load)`);
     const redirectHits = await settle(stack, redirectTarget);
     settled = true;
     const items = await countItems(stack);

@@ -2,16 +2,22 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { localClientOptions } from '../../layers/core/src/store/client';
 
 /**
  * The local stand-in for SQS and its Lambda event source mapping. It speaks just enough of the SQS
- * JSON protocol (SendMessage, SendMessageBatch) for the real SQS client to enqueue, keeps messages in
- * a dynalite table (so they survive a restart), and drains them into the real forwarder handler
- * with SQS-shaped events and SQS's semantics: batch size, visibility timeout, redelivery,
- * partial batch responses and maxReceiveCount with a dead-letter queue.
+ * JSON protocol (SendMessage, SendMessageBatch, StartMessageMoveTask) for the real SQS client, and
+ * drains the main queue into the real forwarder handler with SQS-shaped events and SQS's semantics:
+ * batch size, visibility timeout, redelivery, partial batch responses and maxReceiveCount with a
+ * dead-letter queue.
+ *
+ * The main queue lives in memory: its durability is the change feed's (infra/local/change-feed.ts),
+ * whose checkpoint never passes the oldest message the consumer has not finished (`send(body, pin)`,
+ * `oldestPin()`), so a kill -9 re-feeds the backlog from the table at the next start. The dead-letter
+ * queue is rare and must outlive restarts: it stays in a dynalite table, and a re-driven message keeps
+ * its dead-letter item until the consumer has finished it.
  */
 export interface LocalSqsOptions {
   readonly dynamodbEndpoint: string;
@@ -31,20 +37,31 @@ export interface LocalSqs {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
-  /** Enqueues one message in this process (the local change feed's path; the SQS API is for clients). */
-  send(body: string): Promise<string>;
+  /**
+   * Enqueues one message in this process (the local change feed's path; the SQS API is for clients).
+   * `pin`, an ISO time, holds the feed's checkpoint at or before it until the message is finished
+   * (deleted, or stored in the dead-letter queue).
+   */
+  send(body: string, pin?: string): Promise<string>;
+  /** The earliest `pin` of the messages not finished yet; undefined when none is pinned. */
+  oldestPin(): string | undefined;
   /** Starts the event source mapping: polls and invokes the handler until close(). */
   attach(handler: SqsHandler): void;
   /** Runs polls until the main queue is empty (visible or not), or the timeout passes. For tests and benches. */
   drain(timeoutMs?: number): Promise<void>;
-  /** Messages now in a queue (`main` or `dlq`). */
+  /** Messages now in a queue (`main`: in memory, visible or not; `dlq`: stored). */
   messages(queue: 'main' | 'dlq'): Promise<{ messageId: string; body: string; receiveCount: number }[]>;
   /** Stops handing messages to the handler until resume() (like disabling the event source mapping). */
   pause(): void;
   resume(): void;
   /** Moves every dead-lettered message back to the main queue. */
   redrive(): Promise<number>;
-  close(): Promise<void>;
+  /**
+   * Stops polling: waits for the batches in flight, then keeps draining for up to `drainMs` (default
+   * 0). Resolves with the messages left unfinished (lost from memory: the feed's checkpoint is behind
+   * the pinned ones).
+   */
+  close(drainMs?: number): Promise<number>;
 }
 
 const ACCOUNT = '000000000000';
@@ -53,8 +70,11 @@ const DLQ = 'edgeprint-events-dlq';
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
-/** The invocation's deadline is the visibility timeout, as in AWS (timeout ≤ visibility): claims expire when the message reappears. */
-function lambdaContext(timeoutMs: number): Context {
+/**
+ * The invocation's deadline is the visibility timeout, as in AWS (timeout ≤ visibility): claims expire when the message reappears.
+ * @example handler(event, lambdaContext(30_000))
+ */
+export function lambdaContext(timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -70,6 +90,30 @@ function lambdaContext(timeoutMs: number): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/** A main-queue message, in memory. */
+interface Message {
+  readonly messageId: string;
+  readonly body: string;
+  readonly sentAt: number;
+  visibleAt: number;
+  receiveCount: number;
+  receipt?: string;
+  /** Holds the feed's checkpoint (see send()). */
+  readonly pin?: string;
+  /** The dead-letter item it was re-driven from, deleted once the message is finished. */
+  readonly deadLetterSk?: string;
+}
+
+/** A dead-letter item, in the queue table. */
+interface DeadLetter {
+  readonly queue: 'dlq';
+  readonly sk: string;
+  readonly messageId: string;
+  readonly body: string;
+  readonly sentAt: number;
+  readonly receiveCount: number;
 }
 
 export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs> {
@@ -100,27 +144,60 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     if (!(error instanceof ResourceInUseException)) throw error;
   }
 
+  /** The main queue, oldest first (a Map keeps insertion order); messages leave it when finished. */
+  const main = new Map<string, Message>();
   let sequence = 0;
 
-  async function redriveAll(): Promise<number> {
-    const letters = await list('dlq');
-    for (const item of letters) {
-      await put('main', item.body);
-      await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'dlq', sk: item.sk } }));
-    }
-    return letters.length;
+  function enqueue(body: string, extra: { pin?: string; deadLetterSk?: string } = {}): string {
+    const messageId = randomUUID();
+    main.set(messageId, { messageId, body, sentAt: Date.now(), visibleAt: 0, receiveCount: 0, ...extra });
+    return messageId;
   }
-  async function put(queue: 'main' | 'dlq', body: string): Promise<string> {
+
+  async function putDeadLetter(body: string, receiveCount: number, sk?: string): Promise<string> {
     const messageId = randomUUID();
     const sentAt = Date.now();
     sequence = (sequence + 1) % 1_000_000;
-    await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { queue, sk: `${String(sentAt).padStart(15, '0')}#${String(sequence).padStart(6, '0')}#${messageId}`, messageId, body, sentAt, visibleAt: 0, receiveCount: 0 },
-      }),
-    );
+    const item: DeadLetter = { queue: 'dlq', sk: sk ?? `${String(sentAt).padStart(15, '0')}#${String(sequence).padStart(6, '0')}#${messageId}`, messageId, body, sentAt, receiveCount };
+    await db.send(new PutCommand({ TableName: tableName, Item: item }));
     return messageId;
+  }
+
+  async function deadLetters(): Promise<DeadLetter[]> {
+    const items: DeadLetter[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: '#q = :q', ExpressionAttributeNames: { '#q': 'queue' }, ExpressionAttributeValues: { ':q': 'dlq' }, ExclusiveStartKey: start }),
+      );
+      items.push(...((page.Items ?? []) as DeadLetter[]));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+
+  /** Dead-letter items already back on the main queue (a second re-drive must not queue them twice). */
+  const redriven = new Set<string>();
+
+  /** Every dead letter back to the main queue; each keeps its item until the consumer finished it, so a kill loses none. */
+  async function redriveAll(): Promise<number> {
+    let moved = 0;
+    for (const letter of await deadLetters()) {
+      if (redriven.has(letter.sk)) continue;
+      redriven.add(letter.sk);
+      enqueue(letter.body, { deadLetterSk: letter.sk });
+      moved += 1;
+    }
+    return moved;
+  }
+
+  /** A message leaves the main queue: done (deleted) or dead-lettered (stored first). */
+  async function finish(message: Message): Promise<void> {
+    if (message.deadLetterSk !== undefined) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'dlq', sk: message.deadLetterSk } }));
+      redriven.delete(message.deadLetterSk);
+    }
+    main.delete(message.messageId);
   }
 
   const server: Server = createServer((request, response) => {
@@ -139,14 +216,15 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
             MessageBody?: string;
             Entries?: { Id: string; MessageBody: string }[];
           };
-          const queue = input.QueueUrl?.endsWith(`/${DLQ}`) ? 'dlq' : 'main';
+          const toDeadLetters = input.QueueUrl?.endsWith(`/${DLQ}`) === true;
+          const send = (body: string) => (toDeadLetters ? putDeadLetter(body, 0) : Promise.resolve(enqueue(body)));
           if (target === 'AmazonSQS.SendMessage' && typeof input.MessageBody === 'string') {
-            const messageId = await put(queue, input.MessageBody);
+            const messageId = await send(input.MessageBody);
             answer(200, { MessageId: messageId, MD5OfMessageBody: md5(input.MessageBody) });
           } else if (target === 'AmazonSQS.SendMessageBatch' && Array.isArray(input.Entries)) {
             const successful = [];
             for (const entry of input.Entries) {
-              successful.push({ Id: entry.Id, MessageId: await put(queue, entry.MessageBody), MD5OfMessageBody: md5(entry.MessageBody) });
+              successful.push({ Id: entry.Id, MessageId: await send(entry.MessageBody), MD5OfMessageBody: md5(entry.MessageBody) });
             }
             answer(200, { Successful: successful, Failed: [] });
           } else if (target === 'AmazonSQS.StartMessageMoveTask') {
@@ -168,72 +246,41 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const deadLetterQueueArn = `arn:aws:sqs:local:${ACCOUNT}:${DLQ}`;
   const deadLetterQueueUrl = `${endpoint}/${ACCOUNT}/${DLQ}`;
 
-  type Item = { queue: string; sk: string; messageId: string; body: string; sentAt: number; visibleAt: number; receiveCount: number; receipt?: string };
-
-  async function list(queue: 'main' | 'dlq', limit?: number): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: '#q = :q', ExpressionAttributeNames: { '#q': 'queue' }, ExpressionAttributeValues: { ':q': queue }, ExclusiveStartKey: start, Limit: limit }),
-      );
-      items.push(...((page.Items ?? []) as Item[]));
-      start = limit !== undefined && items.length >= limit ? undefined : page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return items;
-  }
-
-  /** Claims up to one batch of visible messages, the way ReceiveMessage does. */
-  async function receive(): Promise<Item[]> {
+  /** Claims up to one batch of visible messages, the way ReceiveMessage does (synchronously: no poller can race it). */
+  function receive(): { batch: Message[]; expired: Message[] } {
     const now = Date.now();
-    const visible = (await list('main', Math.max(50, batchSize * concurrency * 3))).filter((item) => item.visibleAt <= now && !inFlight.has(item.sk));
-    const candidates: Item[] = [];
-    for (const item of visible) {
-      if (candidates.length >= batchSize) break;
-      if (item.receiveCount >= maxReceiveCount) {
+    const batch: Message[] = [];
+    const expired: Message[] = [];
+    for (const message of main.values()) {
+      if (batch.length >= batchSize) break;
+      if (message.visibleAt > now) continue;
+      if (message.receiveCount >= maxReceiveCount) {
         // The redrive policy: past maxReceiveCount the message moves to the dead-letter queue.
-        await db.send(new PutCommand({ TableName: tableName, Item: { ...item, queue: 'dlq', visibleAt: 0 } }));
-        await db.send(new DeleteCommand({ TableName: tableName, Key: { queue: 'main', sk: item.sk } }));
+        message.visibleAt = Number.POSITIVE_INFINITY;
+        expired.push(message);
         continue;
       }
-      candidates.push(item);
-      inFlight.add(item.sk);
+      message.visibleAt = now + visibilityTimeoutMs;
+      message.receiveCount += 1;
+      message.receipt = randomUUID();
+      batch.push(message);
     }
-    const claimed: Item[] = [];
-    await Promise.all(candidates.map(async (item) => {
-      const receipt = randomUUID();
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { queue: 'main', sk: item.sk },
-            UpdateExpression: 'SET visibleAt = :until, receipt = :receipt ADD receiveCount :one',
-            ConditionExpression: 'attribute_exists(sk) AND visibleAt <= :now',
-            ExpressionAttributeValues: { ':until': now + visibilityTimeoutMs, ':receipt': receipt, ':one': 1, ':now': now },
-          }),
-        );
-        claimed.push({ ...item, receipt, receiveCount: item.receiveCount + 1 });
-      } catch {
-        // Claimed by another poller in the meantime.
-        inFlight.delete(item.sk);
-      }
-    }));
-    return claimed;
+    return { batch, expired };
   }
 
-  function toRecord(item: Item): SQSRecord {
+  function toRecord(message: Message): SQSRecord {
     return {
-      messageId: item.messageId,
-      receiptHandle: item.receipt ?? '',
-      body: item.body,
+      messageId: message.messageId,
+      receiptHandle: message.receipt ?? '',
+      body: message.body,
       attributes: {
-        ApproximateReceiveCount: String(item.receiveCount),
-        SentTimestamp: String(item.sentAt),
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
         SenderId: ACCOUNT,
         ApproximateFirstReceiveTimestamp: String(Date.now()),
       },
       messageAttributes: {},
-      md5OfBody: md5(item.body),
+      md5OfBody: md5(message.body),
       eventSource: 'aws:sqs',
       eventSourceARN: `arn:aws:sqs:local:${ACCOUNT}:${QUEUE}`,
       awsRegion: 'local',
@@ -243,17 +290,26 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   let handler: SqsHandler | undefined;
   let timer: NodeJS.Timeout | undefined;
   const polls = new Set<Promise<number>>();
-  /** Messages a poller of this process holds, so concurrent pollers do not race for them. */
-  const inFlight = new Set<string>();
   let closed = false;
   let paused = false;
 
   /** One poll: receive a batch, invoke, delete what succeeded. Returns the batch size. */
   async function pollOnce(): Promise<number> {
     if (handler === undefined || paused) return 0;
-    const batch = await receive();
-    if (batch.length === 0) return 0;
-    let failedIds = new Set(batch.map((item) => item.messageId));
+    const { batch, expired } = receive();
+    for (const message of expired) {
+      try {
+        // The dead letter is stored before the message leaves memory (and the checkpoint may pass it).
+        if (message.deadLetterSk === undefined) await putDeadLetter(message.body, message.receiveCount);
+        else redriven.delete(message.deadLetterSk); // still stored where it came from
+        main.delete(message.messageId);
+      } catch {
+        message.visibleAt = 0; // the store refused: try again at the next poll
+      }
+    }
+    if (batch.length === 0) return expired.length;
+    const receipts = new Map(batch.map((message) => [message.messageId, message.receipt]));
+    let failedIds = new Set(batch.map((message) => message.messageId));
     try {
       const result = await handler({ Records: batch.map(toRecord) }, lambdaContext(Math.min(30_000, visibilityTimeoutMs)));
       failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
@@ -261,13 +317,10 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
       // A thrown handler fails the whole batch: every message becomes visible again after the timeout.
     }
     await Promise.all(
-      batch.map(async (item) => {
-        if (!failedIds.has(item.messageId)) {
-          await db
-            .send(new DeleteCommand({ TableName: tableName, Key: { queue: 'main', sk: item.sk }, ConditionExpression: 'receipt = :receipt', ExpressionAttributeValues: { ':receipt': item.receipt } }))
-            .catch(() => undefined);
-        }
-        inFlight.delete(item.sk);
+      batch.map(async (message) => {
+        // Deleting with a stale receipt (the message timed out and was received again) does nothing, as in SQS.
+        if (failedIds.has(message.messageId) || message.receipt !== receipts.get(message.messageId)) return;
+        await finish(message).catch(() => undefined);
       }),
     );
     return batch.length;
@@ -297,27 +350,37 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     }, pollIntervalMs);
   }
 
+  async function drainFor(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (main.size === 0 && polls.size === 0) return true;
+      const count = await poll();
+      if (count === 0) await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(50, visibilityTimeoutMs, deadline - Date.now()))));
+    }
+    return main.size === 0 && polls.size === 0;
+  }
+
   return {
     endpoint,
     queueUrl,
     deadLetterQueueUrl,
     deadLetterQueueArn,
-    send: (body) => put('main', body),
+    send: (body, pin) => Promise.resolve(enqueue(body, pin === undefined ? {} : { pin })),
+    oldestPin() {
+      let oldest: string | undefined;
+      for (const message of main.values()) if (message.pin !== undefined && (oldest === undefined || message.pin < oldest)) oldest = message.pin;
+      return oldest;
+    },
     attach(next) {
       handler = next;
       schedule();
     },
     async drain(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if ((await list('main', 1)).length === 0 && polls.size === 0) return;
-        const count = await poll();
-        if (count === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50, visibilityTimeoutMs)));
-      }
-      throw new Error('local queue did not drain in time');
+      if (!(await drainFor(timeoutMs))) throw new Error('local queue did not drain in time');
     },
     async messages(queue) {
-      return (await list(queue)).map((item) => ({ messageId: item.messageId, body: item.body, receiveCount: item.receiveCount }));
+      const items = queue === 'main' ? [...main.values()] : await deadLetters();
+      return items.map((item) => ({ messageId: item.messageId, body: item.body, receiveCount: item.receiveCount }));
     },
     redrive: redriveAll,
     pause() {
@@ -326,15 +389,18 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     resume() {
       paused = false;
     },
-    async close() {
+    async close(drainMs = 0) {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
+      await Promise.all([...polls]);
+      if (drainMs > 0 && handler !== undefined && !paused) await drainFor(drainMs);
       await Promise.all([...polls]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       raw.destroy();
+      return main.size;
     },
   };
 }

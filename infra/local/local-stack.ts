@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { feedFiles, recoverFeed, startCheckpoints, streamRecordBody } from './change-feed';
+import { feedFiles, pinOf, recoverFeed, startCheckpoints, streamRecordBody, type Checkpoints } from './change-feed';
 import { EVENT_ITEM_TYPES } from '../../layers/core/src/forwarding/event-of-item';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -20,9 +20,28 @@ import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
 import { createTableContext, isLoopback, observeCreatedItems, serveEndpointInProcess } from '../../layers/core/src/store/client';
 import { inProcessHandler } from './in-process-dynamodb';
+import { startConsumerThread, type ConsumerThread } from './consumer-thread';
 
 /** How long a shutdown waits for started requests before cutting their connections. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/**
+ * Where the local stack's work runs (`EDGEPRINT_LOCAL_CONSUMER`): `main` (the default), everything
+ * on this thread; `thread`, the queue consumer on a second thread reaching this thread's store over a
+ * MessagePort; `store-thread`, the second thread also owns dynalite. On the 2-core machine the bench
+ * runs on, the load generator takes the second core and `main` answers the most requests
+ * (docs/benchmarks.md, decisions.md); the thread layouts are for machines with cores to spare.
+ */
+export type LocalLayout = 'main' | 'thread' | 'store-thread';
+
+function localLayout(): LocalLayout {
+  const value = process.env.EDGEPRINT_LOCAL_CONSUMER ?? 'main';
+  if (value !== 'main' && value !== 'thread' && value !== 'store-thread') throw new Error(`EDGEPRINT_LOCAL_CONSUMER must be main, thread or store-thread, got "${value}"`);
+  return value;
+}
+
+/** Of the shutdown deadline, what draining the in-memory queue leaves for closing the store and exiting. */
+const QUEUE_CLOSE_MARGIN_MS = 1500;
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -52,7 +71,10 @@ export interface LocalStack {
   readonly queue: LocalSqs;
   /** The local edge proxy, when started with an origin. */
   readonly edge?: EdgeProxy;
-  /** Stops within `deadlineMs` (default 10 s) for the HTTP side; every acknowledged event is already stored and queued. */
+  /**
+   * Stops within `deadlineMs` (default 10 s): the HTTP side first; then, with a data directory, drains
+   * the in-memory queue in what is left and leaves the feed's checkpoint behind anything unfinished.
+   */
   close(deadlineMs?: number): Promise<void>;
 }
 
@@ -123,14 +145,21 @@ function loadEdgeHandlers(): { viewerRequest: ViewerRequestHandler; ingest: Kine
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const externalEndpoint = options.env?.EDGEPRINT_DYNAMODB_ENDPOINT ?? process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
+  const layout = localLayout();
+  const storePath = options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb');
   let dynamo: EmbeddedDynamo | undefined;
-  const dynamodbEndpoint = externalEndpoint ?? (dynamo = await startEmbeddedDynamo({ path: options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb') })).endpoint;
+  let thread: ConsumerThread | undefined;
+  // In the "store-thread" layout the second thread owns dynalite; otherwise this thread does.
+  if (externalEndpoint === undefined && layout === 'store-thread') thread = await startConsumerThread({ layout: 'store', path: storePath });
+  else if (externalEndpoint === undefined) dynamo = await startEmbeddedDynamo({ path: storePath });
+  const dynamodbEndpoint = externalEndpoint ?? thread?.endpoint ?? dynamo!.endpoint;
   const tableName =
     options.env?.EDGEPRINT_TABLE ??
     (externalEndpoint === undefined ? 'edgeprint-local' : `edgeprint-test-${randomBytes(4).toString('hex')}`);
   // SDK clients created from here on (handlers, consumer, local queue) reach the embedded store without a socket.
-  const stopServingInProcess =
-    dynamo === undefined || process.env.EDGEPRINT_LOCAL_SOCKETS === 'true' ? () => undefined : serveEndpointInProcess(dynamodbEndpoint, inProcessHandler(dynamo.server));
+  const storeHandler =
+    process.env.EDGEPRINT_LOCAL_SOCKETS === 'true' ? undefined : dynamo !== undefined ? inProcessHandler(dynamo.server) : thread?.storeHandler;
+  const stopServingInProcess = storeHandler === undefined ? () => undefined : serveEndpointInProcess(dynamodbEndpoint, storeHandler);
   await ensureTable(dynamodbEndpoint, tableName, process.env.AWS_REGION);
   const idempotencyTable = `${tableName}-idempotency`;
   await ensureIdempotencyTable(dynamodbEndpoint, idempotencyTable, process.env.AWS_REGION);
@@ -146,19 +175,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The table's change stream, locally: created event items go to the queue before the PutItem returns.
   const feedErrors = (error: unknown) =>
     console.error(JSON.stringify({ level: 'ERROR', message: 'change feed could not enqueue a stored event', error: String(error) }));
-  const feed = (body: string) => queue.send(body);
+  type StoredItem = Parameters<typeof streamRecordBody>[0];
   // The stack's SDK clients feed the queue with each event item they create (embedded or external endpoint alike).
   const stopObserving = observeCreatedItems(dynamodbEndpoint, tableName, EVENT_ITEM_TYPES, (item) =>
-    feed(streamRecordBody(item as Parameters<typeof streamRecordBody>[0])).catch(feedErrors),
+    queue.send(streamRecordBody(item as StoredItem), pinOf(item as StoredItem)).catch(feedErrors),
   );
   const files = options.dataDir === undefined ? undefined : feedFiles(options.dataDir);
   const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(isLoopback(dynamodbEndpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });
   if (files !== undefined) {
-    const recovered = await recoverFeed(feedClient, tableName, files, (body) => queue.send(body));
+    const recovered = await recoverFeed(feedClient, tableName, files, (body, pin) => queue.send(body, pin));
     if (recovered > 0) console.error(JSON.stringify({ level: 'WARN', message: 'unclean stop: stored events since the checkpoint put on the queue again', events: recovered }));
   }
   feedClient.destroy();
-  const stopCheckpoints = files === undefined ? () => undefined : startCheckpoints(files);
+  const checkpoints: Checkpoints | undefined = files === undefined ? undefined : startCheckpoints(files, () => queue.oldestPin());
   const journal = join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'edgeprint-')), 'aggregate-journal.json');
   if (!existsSync(SNIPPET_OUT) || process.env.EDGEPRINT_REBUILD_SNIPPET !== 'false') await buildSnippet();
   if (dashboardIsStale()) await buildDashboard();
@@ -181,7 +210,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   Object.assign(process.env, env);
   resetRuntimeForTests();
   resetForwarderForTests();
-  queue.attach(loadForwarder());
+  // The consumer on the second thread (the machine's second core) in the thread layouts.
+  if (thread === undefined && layout !== 'main') thread = await startConsumerThread({ layout: 'consumer', store: dynamo === undefined ? undefined : inProcessHandler(dynamo.server) });
+  await thread?.load(process.env, dynamodbEndpoint);
+  queue.attach(thread?.handler ?? loadForwarder());
   // DynamoDB's TTL removes expired items in AWS; dynalite has none, so they are swept at start and hourly.
   const table = createTableContext({ tableName, region: process.env.AWS_REGION ?? 'us-east-1', endpoint: dynamodbEndpoint });
   const sweepTtl = () => sweepExpired(table, new Date()).catch((error: unknown) => console.error(JSON.stringify({ level: 'ERROR', message: 'TTL sweep failed', error: String(error) })));
@@ -219,14 +251,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       table.client.destroy();
       await edge?.close();
       // Stop accepting, answer started requests (their writes need the store), cut the rest at the deadline.
+      const closeBy = Date.now() + (deadlineMs ?? SHUTDOWN_DEADLINE_MS);
       await shutdownServer(server, deadlineMs ?? SHUTDOWN_DEADLINE_MS);
-      await queue.close();
-      stopCheckpoints();
+      // The queue is in memory: drain it in what is left of the deadline; what is left after that stays
+      // behind the checkpoint (and the running mark stays), so the next start re-feeds it from the table.
+      // (In memory, without a data directory, the backlog dies with the store: nothing to drain for.)
+      const left = await queue.close(checkpoints === undefined ? 0 : Math.max(0, closeBy - Date.now() - QUEUE_CLOSE_MARGIN_MS));
+      if (left > 0 && checkpoints !== undefined) console.error(JSON.stringify({ level: 'WARN', message: 'stopped with queued events unfinished: the next start puts them on the queue again', events: left }));
+      checkpoints?.stop(left === 0);
       stopServingInProcess();
       stopObserving();
+      await thread?.close();
       await dynamo?.close();
       // The embedded endpoint dies with this stack: a restart in this process must not take it for an external one.
-      if (dynamo !== undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
+      if (externalEndpoint === undefined && process.env.EDGEPRINT_DYNAMODB_ENDPOINT === dynamodbEndpoint) delete process.env.EDGEPRINT_DYNAMODB_ENDPOINT;
     },
   };
 }
