@@ -4,7 +4,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUse
 import { dirname } from 'node:path';
 import dynalite from 'dynalite';
 import { TABLE_SCHEMA } from '../../layers/core/src/store/table';
-import { isLoopback } from '../../layers/core/src/store/client';
+import { localClientOptions } from '../../layers/core/src/store/client';
 
 /**
  * dynalite turns each Query and Scan into a stream over an abstract-level iterator and, when the
@@ -97,7 +97,7 @@ export async function ensureTable(endpoint: string, tableName: string, region = 
   const client = new DynamoDBClient({
     endpoint,
     region,
-    ...(isLoopback(endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...localClientOptions(endpoint),
   });
   const { partitionKey, sortKey, gsi1 } = TABLE_SCHEMA;
   try {
@@ -143,7 +143,7 @@ export async function ensureIdempotencyTable(endpoint: string, tableName: string
   const client = new DynamoDBClient({
     endpoint,
     region,
-    ...(isLoopback(endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...localClientOptions(endpoint),
   });
   try {
     await client.send(

@@ -18,7 +18,7 @@ import { startEdgeProxy, type EdgeProxy, type KinesisHandler, type ViewerRequest
 import { EDGE_CONFIG_GLOBAL, edgeRulesOf, parseEdgeConfig, type EdgeRules } from '../../layers/core/src/edge/edge-config';
 import { resetRuntimeForTests } from '../../layers/core/src/runtime';
 import { sweepExpired } from '../../layers/core/src/privacy/sweep-expired';
-import { createTableContext, isLoopback, observeCreatedItems, serveEndpointInProcess } from '../../layers/core/src/store/client';
+import { createTableContext, localClientOptions, observeCreatedItems, serveEndpointInProcess } from '../../layers/core/src/store/client';
 import { inProcessHandler } from './in-process-dynamodb';
 import { startConsumerThread, type ConsumerThread } from './consumer-thread';
 
@@ -181,7 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue.send(streamRecordBody(item as StoredItem), pinOf(item as StoredItem)).catch(feedErrors),
   );
   const files = options.dataDir === undefined ? undefined : feedFiles(options.dataDir);
-  const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(isLoopback(dynamodbEndpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });
+  const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...localClientOptions(dynamodbEndpoint) });
   if (files !== undefined) {
     const recovered = await recoverFeed(feedClient, tableName, files, (body, pin) => queue.send(body, pin));
     if (recovered > 0) console.error(JSON.stringify({ level: 'WARN', message: 'unclean stop: stored events since the checkpoint put on the queue again', events: recovered }));
