@@ -11,7 +11,10 @@ const WEBHOOK_SECRET = 'webhook-secret-for-tests-0123456789';
 describe('forwarding through the local stack', () => {
   const stub = useProviderStub({ webhookSecret: WEBHOOK_SECRET });
   const stack = useLocalStack(() => ({
-    queue: { visibilityTimeoutMs: 100, pollIntervalMs: 20, maxReceiveCount: 3 },
+    // The visibility timeout must outlast one delivery attempt even on a loaded machine: shorter, and
+    // the third attempt's message reappears (and is moved to the DLQ by the redrive policy) while
+    // that attempt is still writing its own dead letter, as SQS would do too. 100 ms did under CI load.
+    queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 20, maxReceiveCount: 3 },
     env: {
       EDGEPRINT_PROVIDERS: JSON.stringify({
         ga4: { measurementId: 'G-TEST12345', apiSecret: 'ga4-secret-123', endpoint: stub.baseUrl },
