@@ -28,7 +28,19 @@ export interface LocalSqsOptions {
   readonly pollIntervalMs?: number;
   /** Batches processed at once, like the concurrent pollers of a Lambda event source mapping. */
   readonly concurrency?: number;
+  /**
+   * Messages the main queue holds before `waitForRoom()` makes the change feed wait (and with it the
+   * write that fed it): the backlog lives in memory, so this bounds the memory a long overload takes.
+   * @default DEFAULT_MAX_BACKLOG
+   */
+  readonly maxBacklog?: number;
 }
+
+/**
+ * The local queue's default bound: about 40 MB of queued stream records, and more than the
+ * consumer falls behind in a minute of full load on a 2-core machine (docs/benchmarks.md).
+ */
+export const DEFAULT_MAX_BACKLOG = 5000;
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -43,6 +55,14 @@ export interface LocalSqs {
    * (deleted, or stored in the dead-letter queue).
    */
   send(body: string, pin?: string): Promise<string>;
+  /**
+   * Resolves once the main queue holds fewer than `maxBacklog` messages (at once when it does, or
+   * when the queue is closing): the change feed awaits it before `send`, so under a long overload
+   * requests slow to the consumer's pace instead of the backlog growing without bound.
+   */
+  waitForRoom(): Promise<void>;
+  /** Messages in the main queue now (visible or not). */
+  backlog(): number;
   /** The earliest `pin` of the messages not finished yet; undefined when none is pinned. */
   oldestPin(): string | undefined;
   /** Starts the event source mapping: polls and invokes the handler until close(). */
@@ -123,6 +143,9 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const maxReceiveCount = options.maxReceiveCount ?? 5;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const concurrency = options.concurrency ?? 2;
+  const maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
+  /** Feed writes waiting for room, oldest first. */
+  const waiting: (() => void)[] = [];
   const raw = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...localClientOptions(options.dynamodbEndpoint) });
   const db = DynamoDBDocumentClient.from(raw);
   try {
@@ -191,6 +214,15 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     return moved;
   }
 
+  /** Lets waiting feed writes in while there is room (or all of them once the queue is closing). */
+  function admitWaiting(): void {
+    let room = closed ? waiting.length : maxBacklog - main.size;
+    while (room > 0 && waiting.length > 0) {
+      waiting.shift()!();
+      room -= 1;
+    }
+  }
+
   /** A message leaves the main queue: done (deleted) or dead-lettered (stored first). */
   async function finish(message: Message): Promise<void> {
     if (message.deadLetterSk !== undefined) {
@@ -198,6 +230,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
       redriven.delete(message.deadLetterSk);
     }
     main.delete(message.messageId);
+    admitWaiting();
   }
 
   const server: Server = createServer((request, response) => {
@@ -303,6 +336,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
         if (message.deadLetterSk === undefined) await putDeadLetter(message.body, message.receiveCount);
         else redriven.delete(message.deadLetterSk); // still stored where it came from
         main.delete(message.messageId);
+        admitWaiting();
       } catch {
         message.visibleAt = 0; // the store refused: try again at the next poll
       }
@@ -366,6 +400,12 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     deadLetterQueueUrl,
     deadLetterQueueArn,
     send: (body, pin) => Promise.resolve(enqueue(body, pin === undefined ? {} : { pin })),
+    waitForRoom() {
+      // Room is counted with the writes already admitted, so a burst of waiters cannot overshoot by much.
+      if (closed || (waiting.length === 0 && main.size < maxBacklog)) return Promise.resolve();
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    backlog: () => main.size,
     oldestPin() {
       let oldest: string | undefined;
       for (const message of main.values()) if (message.pin !== undefined && (oldest === undefined || message.pin < oldest)) oldest = message.pin;
@@ -391,6 +431,8 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     },
     async close(drainMs = 0) {
       closed = true;
+      // Writes waiting for room go in now: the checkpoint stays behind whatever is left (re-fed at the next start).
+      admitWaiting();
       if (timer !== undefined) clearTimeout(timer);
       await Promise.all([...polls]);
       if (drainMs > 0 && handler !== undefined && !paused) await drainFor(drainMs);

@@ -55,7 +55,7 @@ export interface LocalStackOptions {
   /** Serve the demo site at `/` (npm start does; tests may too). */
   readonly demo?: boolean;
   /** Local queue settings (SQS semantics); tests shorten the visibility timeout. */
-  readonly queue?: { readonly visibilityTimeoutMs?: number; readonly maxReceiveCount?: number; readonly batchSize?: number; readonly pollIntervalMs?: number; readonly concurrency?: number };
+  readonly queue?: { readonly visibilityTimeoutMs?: number; readonly maxReceiveCount?: number; readonly batchSize?: number; readonly pollIntervalMs?: number; readonly concurrency?: number; readonly maxBacklog?: number };
   /** A site to put the local edge proxy in front of (`--origin`); no proxy when undefined. */
   readonly origin?: string;
   /** Local edge proxy settings: its port (default 0 here; `npm start` uses EDGE_PORT or 3001), the edge rules, the geo it reports. */
@@ -171,14 +171,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     batchSize: options.queue?.batchSize,
     pollIntervalMs: options.queue?.pollIntervalMs,
     concurrency: options.queue?.concurrency,
+    maxBacklog: options.queue?.maxBacklog,
   });
   // The table's change stream, locally: created event items go to the queue before the PutItem returns.
   const feedErrors = (error: unknown) =>
     console.error(JSON.stringify({ level: 'ERROR', message: 'change feed could not enqueue a stored event', error: String(error) }));
   type StoredItem = Parameters<typeof streamRecordBody>[0];
   // The stack's SDK clients feed the queue with each event item they create (embedded or external endpoint alike).
+  // A full backlog makes the write wait for room (backpressure), so memory stays bounded under overload.
   const stopObserving = observeCreatedItems(dynamodbEndpoint, tableName, EVENT_ITEM_TYPES, (item) =>
-    queue.send(streamRecordBody(item as StoredItem), pinOf(item as StoredItem)).catch(feedErrors),
+    queue
+      .waitForRoom()
+      .then(() => queue.send(streamRecordBody(item as StoredItem), pinOf(item as StoredItem)))
+      .catch(feedErrors),
   );
   const files = options.dataDir === undefined ? undefined : feedFiles(options.dataDir);
   const feedClient = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...localClientOptions(dynamodbEndpoint) });

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   const shutdownMs = Number(process.env.EDGEPRINT_SHUTDOWN_SECONDS ?? 10) * 1000;
   // The local queue's visibility timeout (SQS semantics); the crash test shortens it so redeliveries come quickly.
   const visibility = process.env.EDGEPRINT_LOCAL_QUEUE_VISIBILITY_MS;
+  // How many events the in-memory queue holds before writes wait for the consumer (local-sqs.ts).
+  const maxBacklog = process.env.EDGEPRINT_LOCAL_QUEUE_MAX_BACKLOG;
   const stack = await startLocalStack({
     port,
     host,
@@ -34,7 +36,10 @@ async function main(): Promise<void> {
     demo: true,
     origin,
     edge: { port: edgePort },
-    queue: visibility === undefined ? undefined : { visibilityTimeoutMs: Number(visibility) },
+    queue: {
+      ...(visibility === undefined ? {} : { visibilityTimeoutMs: Number(visibility) }),
+      ...(maxBacklog === undefined ? {} : { maxBacklog: Number(maxBacklog) }),
+    },
   });
   // The redrive script and the edgeprint CLI find the running stack through this file.
   writeFileSync(

@@ -112,4 +112,35 @@ describe('startLocalSqs()', () => {
     queue = undefined;
     expect(left).toBe(3);
   });
+
+  it('holds the change feed at maxBacklog until the consumer finishes messages, and lets everyone in when it closes', async () => {
+    queue = await startLocalSqs({ dynamodbEndpoint: dynamo.endpoint, tableName: 'q-backlog', visibilityTimeoutMs: 5_000, pollIntervalMs: 5, batchSize: 2, concurrency: 1, maxBacklog: 3 });
+    const feed = async (body: string) => {
+      await queue!.waitForRoom();
+      await queue!.send(body);
+    };
+    for (const body of ['a', 'b', 'c']) await feed(body);
+    expect(queue.backlog()).toBe(3);
+    let fourthIn = false;
+    const fourth = feed('d').then(() => (fourthIn = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Full: the fourth write waits (no consumer yet), nothing is lost or refused.
+    expect(fourthIn).toBe(false);
+    expect(queue.backlog()).toBe(3);
+    const handled: string[] = [];
+    queue.attach(async (event: SQSEvent) => {
+      handled.push(...event.Records.map((record) => record.body));
+    });
+    await fourth;
+    await queue.drain(5_000);
+    expect(handled.sort()).toEqual(['a', 'b', 'c', 'd']);
+
+    // A closing queue never leaves a write waiting: the change feed's checkpoint covers what is left.
+    queue.pause();
+    for (const body of ['e', 'f', 'g']) await feed(body);
+    const late = feed('h');
+    await queue.close();
+    await expect(late).resolves.toBeUndefined();
+    queue = undefined;
+  });
 });
