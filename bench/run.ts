@@ -165,7 +165,7 @@ async function runLocalStackBench(): Promise<void> {
     const measured = async (label: string, scenario: LoadScenario): Promise<LoadResult> => {
       await stack.queue.drain(600_000);
       const result = await timed(label, scenario, stack.url, settings);
-      backlogs.push(`${scenario.title} ${(await stack.queue.messages('main')).length.toLocaleString('en-US')}`);
+      backlogs.push(`${scenario.title} ${stack.queue.backlog().toLocaleString('en-US')}`);
       return result;
     };
     const unique = await measured('collect', uniquePageviews);
@@ -192,7 +192,7 @@ async function runLocalStackBench(): Promise<void> {
     }
     const redirectTarget = new URL(REDIRECT_NEXT, stack.url).href;
     // Hits are counted by the queue consumer downstream of the stored records: let it catch up first.
-    const backlog = (await stack.queue.messages('main')).length;
+    const backlog = stack.queue.backlog();
     const drainStarted = Date.now();
     await stack.queue.drain(600_000);
     const drainSeconds = (Date.now() - drainStarted) / 1000;

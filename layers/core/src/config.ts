@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ConfigError } from './errors';
+import { describeIssues } from './validation/issues';
 
 /** What is stored of a client IP. `truncated` zeroes the IPv4 last octet or the IPv6 last 80 bits. */
 export type IpMode = 'full' | 'truncated' | 'none';
@@ -176,8 +177,7 @@ const hostPattern = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeprintConfig {
   const parsed = v.safeParse(environmentSchema, env);
   if (!parsed.success) {
-    const problems = parsed.issues.map((issue) => `${v.getDotPath(issue) ?? 'environment'}: ${issue.message}`);
-    throw new ConfigError(`Invalid edgeprint configuration: ${problems.join('; ')}`);
+    throw new ConfigError(`Invalid edgeprint configuration: ${describeIssues(parsed.issues, 'environment').join('; ')}`);
   }
   const e = parsed.output;
   const badOrigins = e.EDGEPRINT_ALLOWED_ORIGINS.filter((origin) => !originPattern.test(origin));

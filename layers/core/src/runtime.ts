@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { EdgeprintConfig } from './config';
 import type { EventStore } from './domain/records';
-import { createTableContext, type TableContext } from './store/client';
-import { dynamoEventStore } from './store/dynamo-event-store';
 import type { UserStore } from './domain/users';
-import { dynamoUserStore } from './store/dynamo-user-store';
 import { tokenVerifier, type TokenVerifier } from './auth/bearer-token';
 import type { CookielessSessions } from './privacy/cookieless';
-import { dropCounter, type DropCounter } from './compose/drop-counter';
 import { cookielessFor } from './compose/cookieless';
 import { fromEnvironment, resetComposedRuntimes } from './compose/environment';
+import { createUserRuntime } from './compose/users';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { TableContext } from './store/client';
+import type { DropCounter } from './compose/drop-counter';
 
 export type { DropCounter } from './compose/drop-counter';
 
@@ -48,20 +46,11 @@ export type VisitRuntime = BaseRuntime & Pick<Runtime, 'cookieless'>;
  * @example const runtime = createRuntime(loadConfig(process.env))
  */
 export function createRuntime(config: EdgeprintConfig, overrides: Partial<Omit<Runtime, 'config'>> = {}): Runtime {
-  const logger = overrides.logger ?? new Logger({ serviceName: 'edgeprint' });
-  const table = createTableContext({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
-  const store = overrides.store ?? dynamoEventStore(table, config.retention);
+  const user = createUserRuntime(config, overrides);
   return {
-    config,
-    logger,
-    store,
-    table: overrides.table ?? table,
-    users: overrides.users ?? dynamoUserStore(table, config.retention),
+    ...user,
     tokens: overrides.tokens ?? tokenVerifier(config.jwt),
-    cookieless: overrides.cookieless ?? cookielessFor(config, table, store),
-    drops: overrides.drops ?? dropCounter(logger, overrides.table ?? table),
-    now: overrides.now ?? (() => new Date()),
-    newEventId: overrides.newEventId ?? randomUUID,
+    cookieless: overrides.cookieless ?? cookielessFor(config, user.table, user.store),
   };
 }
 

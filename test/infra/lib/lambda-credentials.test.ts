@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { LAMBDA_SDK_ALIASES } from '../../../infra/lib/bundling';
+import { bundleFile, LAMBDA_SDK_ALIASES } from '../../../infra/lib/bundling';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../infra/local/embedded-dynamodb';
 
 const run = promisify(execFile);
@@ -34,7 +33,7 @@ describe('the bundled credential provider', () => {
     );
     bundle = join(directory, 'index.js');
     try {
-      await build({ entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], minify: true, alias: { ...LAMBDA_SDK_ALIASES }, metafile: false, logLevel: 'silent' });
+      bundleFile({ entry, outfile: bundle, target: 'node22', sourcemap: false, alias: LAMBDA_SDK_ALIASES });
     } finally {
       rmSync(entry, { force: true });
     }

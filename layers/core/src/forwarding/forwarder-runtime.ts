@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { ConfigError } from '../errors';
 import { powertoolsDeliveryLedger } from '../queue/powertools-delivery-ledger';
 import { readSecret } from '../secrets/read-secret';
-import { isLoopback, localClientOptions } from '../store/client';
+import { localClientOptions } from '../store/client';
 import type { DeadLetterSink } from './dead-letter';
 import { createForwarder, type ForwarderDependencies } from './forwarder';
 import { httpPost } from './http-post';
@@ -85,9 +85,6 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
   throw new ConfigError(`${what} must be a JSON object`);
 }
 
-const localCredentials = (endpoint: string | undefined) =>
-  endpoint !== undefined && isLoopback(endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
-
 /**
  * Builds the forwarder's dependencies from the environment, once per cold start: providers (with
  * their secrets from Secrets Manager), the Powertools-backed delivery ledger, the dead-letter sink
@@ -106,7 +103,7 @@ export async function forwarderFromEnvironment(env: NodeJS.ProcessEnv = process.
   const providers = providersFromConfig(providerConfig, httpPost, {
     onDrop: (provider, reason, eventId) => logger.warn('event dropped by provider adapter', { metric: 'ProviderDrop', provider, reason, eventId }),
   });
-  const sqs = new SQSClient({ region: e.AWS_REGION, endpoint: e.EDGEPRINT_SQS_ENDPOINT, ...localCredentials(e.EDGEPRINT_SQS_ENDPOINT) });
+  const sqs = new SQSClient({ region: e.AWS_REGION, endpoint: e.EDGEPRINT_SQS_ENDPOINT, ...localClientOptions(e.EDGEPRINT_SQS_ENDPOINT) });
   const deadLetter: DeadLetterSink = async (letter) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: e.EDGEPRINT_DLQ_URL, MessageBody: JSON.stringify(letter) }));
   };
