@@ -70,17 +70,19 @@ async function load(stack: StackProcess, acknowledged: Set<string>, stop: { stop
   return errors;
 }
 
-/** Starts the stack and the load; resolves once `count` pageviews were acknowledged (or a minute passed). */
-async function loadedStack(env: Record<string, string>, count: number) {
+/** Starts the stack and the load; resolves once `until` holds for the acknowledged pageviews (or a minute passed). */
+async function loadedStack(env: Record<string, string>, until: (acknowledged: ReadonlySet<string>) => boolean) {
   const first = await startStackProcess(env);
   const acknowledged = new Set<string>();
   const stop = { stopped: false };
   // fetch keeps its connections alive: a stopping server must not wait for them to go quiet.
   const loaded = load(first, acknowledged, stop);
   const waitUntil = Date.now() + 60_000;
-  while (acknowledged.size < count && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (!until(acknowledged) && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
   return { first, acknowledged, stop, loaded };
 }
+
+const acknowledgedAtLeast = (count: number) => (acknowledged: ReadonlySet<string>) => acknowledged.size >= count;
 
 async function numbers(stack: StackProcess): Promise<{ hits: number; pageSessions: number }> {
   const hits = (await (await fetch(`${stack.url}/v1/hits?url=${encodeURIComponent(PAGE)}`)).json()) as { counts: Record<string, number> };
@@ -120,19 +122,39 @@ describe('kill -9 under load, restart, drain', () => {
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
   });
 
+  /** The stack's environment: data under `dataDir`, forwarding to the receiver, quick redeliveries. */
+  const webhookEnv = (dataDir: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    EDGEPRINT_DATA_DIR: dataDir,
+    PORT: '0',
+    EDGEPRINT_API_KEY: API_KEY,
+    EDGEPRINT_LOCAL_QUEUE_VISIBILITY_MS: '2000',
+    EDGEPRINT_PROVIDERS: JSON.stringify({ webhook: { url: receiver.url(), secret: 'crash-test-webhook-secret-0123456789' } }),
+    ...extra,
+  });
+
+  /**
+   * Waits for the restarted stack to settle, logs its numbers, and checks they agree: hits = dashboard
+   * sessions = sessions delivered, every acknowledged pageview among them.
+   */
+  async function expectAgreement(stack: StackProcess, acknowledged: ReadonlySet<string>, report: (numbers: { hits: number; pageSessions: number; delivered: number; duplicates: number }) => string) {
+    await converge(stack, receiver.received, acknowledged);
+    const { hits, pageSessions } = await numbers(stack);
+    const delivered = receiver.received.bySession.size;
+    const duplicates = [...receiver.received.byEvent.values()].filter((count) => count > 1).length;
+    console.log(report({ hits, pageSessions, delivered, duplicates }));
+    expect(hits).toBe(pageSessions);
+    expect(delivered).toBe(hits);
+    for (const session of acknowledged) expect(receiver.received.bySession.has(session)).toBe(true);
+    return { hits, duplicates };
+  }
+
   it.each(KILL_AFTER_ACKNOWLEDGED)('agrees everywhere after a kill once %d pageviews were acknowledged', async (killAfter) => {
     receiver.received.byEvent.clear();
     receiver.received.bySession.clear();
     const dataDir = mkdtempSync(join(tmpdir(), 'edgeprint-crash-'));
-    const env = {
-      EDGEPRINT_DATA_DIR: dataDir,
-      PORT: '0',
-      EDGEPRINT_API_KEY: API_KEY,
-      EDGEPRINT_LOCAL_QUEUE_VISIBILITY_MS: '2000',
-      EDGEPRINT_PROVIDERS: JSON.stringify({ webhook: { url: receiver.url(), secret: 'crash-test-webhook-secret-0123456789' } }),
-    };
+    const env = webhookEnv(dataDir);
     try {
-      const { first, acknowledged, stop, loaded } = await loadedStack(env, killAfter);
+      const { first, acknowledged, stop, loaded } = await loadedStack(env, acknowledgedAtLeast(killAfter));
       const jitterMs = Math.floor(Math.random() * 300);
       await new Promise((resolve) => setTimeout(resolve, jitterMs));
       first.child.kill('SIGKILL');
@@ -142,14 +164,12 @@ describe('kill -9 under load, restart, drain', () => {
       expect(acknowledged.size).toBeGreaterThan(0);
 
       const second = await startStackProcess(env);
-      await converge(second, receiver.received, acknowledged);
-      const { hits, pageSessions } = await numbers(second);
-      const duplicates = [...receiver.received.byEvent.values()].filter((count) => count > 1).length;
-      console.log(`kill after ${killAfter} acknowledged + ${jitterMs} ms: acknowledged ${acknowledged.size}, hits ${hits}, dashboard ${pageSessions}, delivered ${receiver.received.bySession.size}, repeated deliveries ${duplicates}`);
-      expect(hits).toBe(pageSessions);
-      expect(receiver.received.bySession.size).toBe(hits);
+      const { hits, duplicates } = await expectAgreement(
+        second,
+        acknowledged,
+        (n) => `kill after ${killAfter} acknowledged + ${jitterMs} ms: acknowledged ${acknowledged.size}, hits ${n.hits}, dashboard ${n.pageSessions}, delivered ${n.delivered}, repeated deliveries ${n.duplicates}`,
+      );
       expect(hits).toBeGreaterThanOrEqual(acknowledged.size);
-      for (const session of acknowledged) expect(receiver.received.bySession.has(session)).toBe(true);
       // A webhook POST the receiver got just before the kill, whose delivery the ledger had not yet
       // recorded, is sent once more after the restart (at-least-once at the HTTP boundary: the event id
       // lets a receiver drop it). At most the batches in flight at the kill: 2 pollers x 10.
@@ -170,24 +190,13 @@ describe('kill -9 under load, restart, drain', () => {
     receiver.received.byEvent.clear();
     receiver.received.bySession.clear();
     receiver.delay.ms = 300;
-    const first = await startStackProcess(env);
-    const acknowledged = new Set<string>();
-    const stop = { stopped: false };
-    const loaded = load(first, acknowledged, stop);
-    const waitUntil = Date.now() + 60_000;
-    while (acknowledged.size - receiver.received.bySession.size < backlog && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
-    return { first, acknowledged, stop, loaded, behind: acknowledged.size - receiver.received.bySession.size };
+    const loadedUp = await loadedStack(env, (acknowledged) => acknowledged.size - receiver.received.bySession.size >= backlog);
+    return { ...loadedUp, behind: loadedUp.acknowledged.size - receiver.received.bySession.size };
   }
 
   it('loses nothing when killed with a backlog in the in-memory queue: the next start re-feeds it from the table', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'edgeprint-backlog-'));
-    const env = {
-      EDGEPRINT_DATA_DIR: dataDir,
-      PORT: '0',
-      EDGEPRINT_API_KEY: API_KEY,
-      EDGEPRINT_LOCAL_QUEUE_VISIBILITY_MS: '2000',
-      EDGEPRINT_PROVIDERS: JSON.stringify({ webhook: { url: receiver.url(), secret: 'crash-test-webhook-secret-0123456789' } }),
-    };
+    const env = webhookEnv(dataDir);
     try {
       const { first, acknowledged, stop, loaded, behind } = await backloggedStack(env, 150);
       first.child.kill('SIGKILL');
@@ -199,13 +208,11 @@ describe('kill -9 under load, restart, drain', () => {
       receiver.delay.ms = 0;
       const second = await startStackProcess(env);
       expect(second.output()).toContain('unclean stop');
-      await converge(second, receiver.received, acknowledged);
-      const { hits, pageSessions } = await numbers(second);
-      const duplicates = [...receiver.received.byEvent.values()].filter((count) => count > 1).length;
-      console.log(`kill with a backlog of ${behind}: acknowledged ${acknowledged.size}, hits ${hits}, dashboard ${pageSessions}, delivered ${receiver.received.bySession.size}, repeated deliveries ${duplicates}`);
-      expect(hits).toBe(pageSessions);
-      expect(receiver.received.bySession.size).toBe(hits);
-      for (const session of acknowledged) expect(receiver.received.bySession.has(session)).toBe(true);
+      const { duplicates } = await expectAgreement(
+        second,
+        acknowledged,
+        (n) => `kill with a backlog of ${behind}: acknowledged ${acknowledged.size}, hits ${n.hits}, dashboard ${n.pageSessions}, delivered ${n.delivered}, repeated deliveries ${n.duplicates}`,
+      );
       // Re-fed events the consumer had finished before the kill are counted and delivered once: only the
       // POSTs in flight at the kill can repeat (2 pollers x 10).
       expect(duplicates).toBeLessThanOrEqual(20);
@@ -219,14 +226,7 @@ describe('kill -9 under load, restart, drain', () => {
 
   it('SIGTERM with a backlog the deadline cannot drain: exits in time, and the next start re-feeds what was left', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'edgeprint-term-backlog-'));
-    const env = {
-      EDGEPRINT_DATA_DIR: dataDir,
-      PORT: '0',
-      EDGEPRINT_API_KEY: API_KEY,
-      EDGEPRINT_SHUTDOWN_SECONDS: '3',
-      EDGEPRINT_LOCAL_QUEUE_VISIBILITY_MS: '2000',
-      EDGEPRINT_PROVIDERS: JSON.stringify({ webhook: { url: receiver.url(), secret: 'crash-test-webhook-secret-0123456789' } }),
-    };
+    const env = webhookEnv(dataDir, { EDGEPRINT_SHUTDOWN_SECONDS: '3' });
     try {
       const { first, acknowledged, stop, loaded, behind } = await backloggedStack(env, 300);
       const signalledAt = Date.now();
@@ -240,12 +240,11 @@ describe('kill -9 under load, restart, drain', () => {
       expect(first.output()).toContain('queued events unfinished');
       receiver.delay.ms = 0;
       const second = await startStackProcess(env);
-      await converge(second, receiver.received, acknowledged);
-      const { hits, pageSessions } = await numbers(second);
-      console.log(`SIGTERM with a backlog of ${behind}: exited after ${shutdownMs} ms; acknowledged ${acknowledged.size}, hits ${hits}, dashboard ${pageSessions}, delivered ${receiver.received.bySession.size}`);
-      expect(hits).toBe(pageSessions);
-      expect(receiver.received.bySession.size).toBe(hits);
-      for (const session of acknowledged) expect(receiver.received.bySession.has(session)).toBe(true);
+      await expectAgreement(
+        second,
+        acknowledged,
+        (n) => `SIGTERM with a backlog of ${behind}: exited after ${shutdownMs} ms; acknowledged ${acknowledged.size}, hits ${n.hits}, dashboard ${n.pageSessions}, delivered ${n.delivered}`,
+      );
       second.child.kill('SIGTERM');
       expect(await exited(second.child)).toBe(0);
     } finally {
@@ -258,7 +257,7 @@ describe('kill -9 under load, restart, drain', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'edgeprint-term-'));
     const env = { EDGEPRINT_DATA_DIR: dataDir, PORT: '0', EDGEPRINT_API_KEY: API_KEY, EDGEPRINT_PROVIDERS: '{}' };
     try {
-      const { first, acknowledged, stop, loaded } = await loadedStack(env, 30);
+      const { first, acknowledged, stop, loaded } = await loadedStack(env, acknowledgedAtLeast(30));
       const signalledAt = Date.now();
       first.child.kill('SIGTERM');
       expect(await exited(first.child)).toBe(0);
