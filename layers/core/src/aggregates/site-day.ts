@@ -29,3 +29,8 @@ export function dayOf(at: string | Date): string | undefined {
   const time = typeof at === 'string' ? Date.parse(at) : at.getTime();
   return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : undefined;
 }
+
+/** `YYYY-MM-DD` of `day` moved by `by` days (UTC). @example shiftDay('2026-03-01', -1) // '2026-02-28' */
+export function shiftDay(day: string, by: number): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) + by * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,4 +1,5 @@
 import { InvalidPayloadError, type FieldErrors } from '../errors';
+import { shiftDay } from './site-day';
 
 /** What `/v1/stats` can return, by `dimension`: the day series and the top lists. */
 export const STATS_DIMENSIONS = ['days', 'pages', 'entries', 'referrers', 'campaigns', 'sources', 'browsers', 'os', 'devices', 'countries', 'events', 'drops'] as const;
@@ -28,7 +29,7 @@ export interface StatsQuery {
  */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
   const length = daysBetween(from, to);
-  return { from: addDays(from, -length), to: addDays(from, -1) };
+  return { from: shiftDay(from, -length), to: shiftDay(from, -1) };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -41,7 +42,6 @@ function isDay(value: string): boolean {
   return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
 }
 
-const addDays = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Whole days from `from` to `to`, inclusive. */
 export function daysBetween(from: string, to: string): number {
@@ -51,7 +51,7 @@ export function daysBetween(from: string, to: string): number {
 /** Every UTC day from `from` to `to`, inclusive. @example dayRange('2026-11-29', '2026-12-01') // ['2026-11-29', '2026-11-30', '2026-12-01'] */
 export function dayRange(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let day = from; day <= to && days.length <= MAX_RANGE_DAYS; day = addDays(day, 1)) days.push(day);
+  for (let day = from; day <= to && days.length <= MAX_RANGE_DAYS; day = shiftDay(day, 1)) days.push(day);
   return days;
 }
 
@@ -83,7 +83,7 @@ export function parseStatsQuery(query: URLSearchParams, now: Date): StatsQuery {
   const givenFrom = day('from');
   const givenTo = day('to');
   const to = givenTo ?? today;
-  const from = givenFrom ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  const from = givenFrom ?? shiftDay(to, -(DEFAULT_RANGE_DAYS - 1));
   if (errors.from === undefined && errors.to === undefined) {
     if (from > to) errors.from = ['Must not be after to'];
     else if (daysBetween(from, to) > MAX_RANGE_DAYS) errors.to = [`The range may span at most ${MAX_RANGE_DAYS} days`];

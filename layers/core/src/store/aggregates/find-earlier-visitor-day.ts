@@ -1,11 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from '../client';
 import { DAY_PREFIX, visitorDaysPartition } from '../keys';
-
-/** `YYYY-MM-DD` of `day` moved by `by` days (UTC). @example shiftDay('2026-03-01', -1) // '2026-02-28' */
-export function shiftDay(day: string, by: number): string {
-  return new Date(Date.parse(`${day}T00:00:00.000Z`) + by * 86_400_000).toISOString().slice(0, 10);
-}
+import { shiftDay } from '../../aggregates/site-day';
 
 /**
  * Whether a visitorId was counted, by a session that may be used for returning devices (`dv`), on

@@ -1,5 +1,6 @@
 import { claimVisitorDay } from '../../../../../layers/core/src/store/aggregates/claim-visitor-day';
-import { findEarlierVisitorDay, shiftDay } from '../../../../../layers/core/src/store/aggregates/find-earlier-visitor-day';
+import { findEarlierVisitorDay } from '../../../../../layers/core/src/store/aggregates/find-earlier-visitor-day';
+import { shiftDay } from '../../../../../layers/core/src/aggregates/site-day';
 import { keys } from '../../../../../layers/core/src/store/keys';
 import { createCapacityMeter } from '../../../../helpers/capacity';
 import { useDynaliteTable } from '../table-fixture';
