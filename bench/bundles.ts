@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { BUNDLE_BUDGETS, bundleReport, type BundleInfo } from '../infra/lib/bundle-report';
 import { resolveSettings } from '../infra/lib/config';
-import { buildSync } from 'esbuild';
 import { bundleFile, LAMBDA_SDK_ALIASES } from '../infra/lib/bundling';
 import { FUNCTIONS_DIR } from '../infra/lib/constructs/edgeprint-function';
 import { buildEdgeprintApp } from '../infra/lib/stacks';
@@ -176,23 +175,16 @@ function coldLoad(runs: number, args: readonly string[], env: NodeJS.ProcessEnv)
 }
 
 /** Which packages a function's bytes come from (esbuild's metafile of the same build as deployed). */
-function composition(name: string): Array<[string, number]> {
-  const result = buildSync({
-    entryPoints: [join(FUNCTIONS_DIR, name, 'handler.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
+function composition(name: string, outdir: string): Array<[string, number]> {
+  const metafile = bundleFile({
+    entry: join(FUNCTIONS_DIR, name, 'handler.ts'),
+    outfile: join(outdir, 'composition', name, 'index.js'),
     target: 'node22',
-    minify: true,
-    mainFields: ['module', 'main'],
-    alias: { ...LAMBDA_SDK_ALIASES },
-    legalComments: 'none',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
+    sourcemap: false,
+    alias: LAMBDA_SDK_ALIASES,
   });
   const bytes = new Map<string, number>();
-  for (const output of Object.values(result.metafile.outputs)) {
+  for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
       const owner = match?.[1] ?? 'edgeprint core (layers/core/src)';
@@ -240,7 +232,7 @@ export function runBundleBench(options: { runs?: number; log?: (line: string) =>
     bundleFile({ entry: join(__dirname, 'sdk-floor-handler.ts'), outfile: floorFile, target: 'node22', sourcemap: false, alias: LAMBDA_SDK_ALIASES });
     const floorArgs = ['-e', childScript('r.statusCode === 405', true)];
     const sdkFloor = { ...coldLoad(runs, floorArgs, { ...env, BENCH_FILE: floorFile, BENCH_EVENT: 'null' }), bytes: statSync(floorFile).size };
-    return { measuredAt: new Date(), machine, runs, baseline, collectWithSourceMaps, sdkFloor, collectComposition: composition('collect'), rows };
+    return { measuredAt: new Date(), machine, runs, baseline, collectWithSourceMaps, sdkFloor, collectComposition: composition('collect', outdir), rows };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
