@@ -70,7 +70,10 @@ async function deliverToProvider(
   await Promise.all(
     events.map(async (event) => {
       try {
-        if (await deps.ledger.claim(provider.name, event.eventId, remainingMs)) claimed.push(event);
+        const claim = await deps.ledger.claim(provider.name, event.eventId, remainingMs);
+        if (claim === 'claimed') claimed.push(event);
+        // Skipping it would delete the message while that other attempt may still fail: retry it instead.
+        else if (claim === 'in-flight') failures.get(event.eventId)?.push({ provider: provider.name, error: new Error(`${provider.name}: delivery in progress in another invocation`) });
       } catch (error) {
         failures.get(event.eventId)?.push({ provider: provider.name, error });
       }

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IdempotencyConfig, IdempotencyItemAlreadyExistsError } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyConfig, IdempotencyItemAlreadyExistsError, IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DeliveryLedger } from '../forwarding/delivery-ledger';
+import type { ClaimResult, DeliveryLedger } from '../forwarding/delivery-ledger';
 
 /**
  * The delivery ledger on Powertools idempotency's persistence layer (its own table, partition key
@@ -17,13 +17,15 @@ export function powertoolsDeliveryLedger(options: { client: DynamoDBClient; tabl
   });
   const data = (provider: string, eventId: string) => ({ key: `${provider}:${eventId}` });
   return {
-    async claim(provider, eventId, remainingMs) {
+    async claim(provider, eventId, remainingMs): Promise<ClaimResult> {
       try {
         await persistence.saveInProgress(data(provider, eventId), remainingMs);
-        return true;
+        return 'claimed';
       } catch (error) {
-        if (error instanceof IdempotencyItemAlreadyExistsError) return false;
-        throw error;
+        if (!(error instanceof IdempotencyItemAlreadyExistsError)) throw error;
+        // DynamoDB returns the record that refused the claim; a store that does not (dynalite) is asked once.
+        const existing = error.existingRecord ?? (await persistence.getRecord(data(provider, eventId)).catch(() => undefined));
+        return existing?.getStatus() === IdempotencyRecordStatus.COMPLETED ? 'delivered' : 'in-flight';
       }
     },
     complete: (provider, eventId) => persistence.saveSuccess(data(provider, eventId), { delivered: true }),
